@@ -1,0 +1,1 @@
+from . import data_preprocessors, decoders, editors, encoders, losses  # noqa: F401

@@ -1,0 +1,3 @@
+from .face_sr_preprocessor import FaceSRDataPreprocessor
+
+__all__ = ['FaceSRDataPreprocessor']

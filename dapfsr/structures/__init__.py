@@ -1,0 +1,3 @@
+from .data_sample import FaceSRDataSample
+
+__all__ = ['FaceSRDataSample']

@@ -1,0 +1,66 @@
+"""Picture grids: columns such as LR / bicubic / ours / ground truth, one face a row."""
+import os
+import os.path as osp
+
+import cv2
+import numpy as np
+import torch
+
+
+def to_uint8_image(img, size=None):
+    """(C, H, W) tensor or (H, W[, C]) array in [0, 1] -> (size, size, 3) uint8 RGB.
+
+    Gray images are replicated to 3 channels; ``size`` resizes with nearest
+    neighbour so that LR pixels stay visible as blocks.
+    """
+    if isinstance(img, torch.Tensor):
+        img = img.detach().float().cpu().clamp(0, 1).numpy()
+        img = img.transpose(1, 2, 0) if img.ndim == 3 else img
+    img = np.asarray(img)
+    if img.dtype != np.uint8:
+        img = (np.clip(img, 0, 1) * 255.0).round().astype(np.uint8)
+    if img.ndim == 2:
+        img = img[..., None]
+    if img.shape[2] == 1:
+        img = np.repeat(img, 3, axis=2)
+    if size is not None and img.shape[:2] != (size, size):
+        img = cv2.resize(img, (size, size), interpolation=cv2.INTER_NEAREST)
+    return img
+
+
+def make_image_grid(rows, column_titles=None, cell=128, pad=2):
+    """Tile ``rows`` (each a list of images, same length) into one uint8 RGB array.
+
+    Args:
+        rows (list[list]): Images as accepted by :func:`to_uint8_image`.
+        column_titles (list[str], optional): Drawn above each column.
+        cell (int): Side of each cell in pixels.
+        pad (int): White border between cells.
+    """
+    if not rows:
+        raise ValueError('make_image_grid needs at least one row')
+    ncol = len(rows[0])
+    if any(len(r) != ncol for r in rows):
+        raise ValueError('every row of an image grid needs the same number of images')
+    title_h = 16 if column_titles else 0
+    height = title_h + len(rows) * (cell + pad) + pad
+    width = ncol * (cell + pad) + pad
+    canvas = np.full((height, width, 3), 255, np.uint8)
+    for j, title in enumerate(column_titles or []):
+        cv2.putText(canvas, str(title)[:18], (pad + j * (cell + pad) + 2, 12),
+                    cv2.FONT_HERSHEY_SIMPLEX, 0.38, (0, 0, 0), 1, cv2.LINE_AA)
+    for i, row in enumerate(rows):
+        y = title_h + pad + i * (cell + pad)
+        for j, img in enumerate(row):
+            x = pad + j * (cell + pad)
+            canvas[y:y + cell, x:x + cell] = to_uint8_image(img, cell)
+    return canvas
+
+
+def save_image_grid(path, rows, column_titles=None, cell=128):
+    """Write :func:`make_image_grid` to ``path`` (PNG/JPEG by extension); returns path."""
+    os.makedirs(osp.dirname(osp.abspath(path)), exist_ok=True)
+    grid = make_image_grid(rows, column_titles, cell)
+    if not cv2.imwrite(path, cv2.cvtColor(grid, cv2.COLOR_RGB2BGR)):
+        raise OSError(f'could not write image grid to {path}')
+    return path

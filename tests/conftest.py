@@ -1,0 +1,38 @@
+import os
+import os.path as osp
+
+import pytest
+
+REPO_ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
+
+
+def data_root():
+    """Where the real face data lives: $DAPFSR_DATA_ROOT, default ../shared/data."""
+    return os.environ.get('DAPFSR_DATA_ROOT', osp.join(REPO_ROOT, '..', 'shared', 'data'))
+
+
+def require_data(*parts):
+    """Path under the data root; skip without it, fail under DAPFSR_REQUIRE_DATA=1 (CI)."""
+    path = osp.join(data_root(), *parts)
+    if not osp.exists(path):
+        message = f'real data not found at {path} (set DAPFSR_DATA_ROOT)'
+        if os.environ.get('DAPFSR_REQUIRE_DATA') == '1':
+            pytest.fail(message)
+        pytest.skip(message)
+    return path
+
+
+@pytest.fixture
+def celeba_hq_root():
+    return require_data('celeba_hq_128')
+
+
+@pytest.fixture
+def yaleb_root():
+    return require_data('CroppedYale')
+
+
+@pytest.fixture(autouse=True)
+def _dapfsr_scope():
+    from dapfsr.utils import register_all_modules
+    register_all_modules()

@@ -7,6 +7,7 @@ message hub). We allow exactly those types, so resuming and ``load_from`` work
 while any other pickled object is still refused.
 """
 import os.path as osp
+import pickle
 
 import numpy as np
 import torch
@@ -26,7 +27,22 @@ def _numpy_checkpoint_types():
     return types
 
 
-MMENGINE_CHECKPOINT_TYPES = [HistoryBuffer, *_numpy_checkpoint_types()]
+def history_buffer_statistic(owner, name):
+    """Stands in for ``getattr`` while unpickling, for HistoryBuffer's statistics only.
+
+    A ``HistoryBuffer`` pickles its ``statistics_methods`` (``HistoryBuffer.min``
+    and so on) as ``getattr(HistoryBuffer, 'min')``. Allowing the builtin
+    ``getattr`` would open every attribute of every allowed type; this resolves
+    exactly the methods of HistoryBuffer and refuses anything else.
+    """
+    method = getattr(HistoryBuffer, name, None) if owner is HistoryBuffer else None
+    if not callable(method) or name.startswith('_'):
+        raise pickle.UnpicklingError(f'refusing getattr({owner!r}, {name!r}) in a checkpoint')
+    return method
+
+
+MMENGINE_CHECKPOINT_TYPES = [HistoryBuffer, *_numpy_checkpoint_types(),
+                             (history_buffer_statistic, 'builtins.getattr')]
 
 
 def allow_mmengine_checkpoint_types():

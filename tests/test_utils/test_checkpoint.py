@@ -1,0 +1,124 @@
+"""Checkpoints under torch >= 2.6: mmengine's own types load with weights_only on, others do not."""
+import pickle
+
+import pytest
+import torch
+from mmengine.model import BaseModel
+from mmengine.runner import Runner
+from torch.utils.data import Dataset
+
+from dapfsr.utils import load_checkpoint_file, state_dict_from_checkpoint
+
+
+class LineDataset(Dataset):
+    """y = 3x - 1 on 32 points."""
+
+    def __len__(self):
+        return 32
+
+    def __getitem__(self, i):
+        x = torch.tensor([i / 32.0])
+        return dict(inputs=x, target=3 * x - 1)
+
+
+class LineModel(BaseModel):
+
+    def __init__(self):
+        super().__init__()
+        self.fc = torch.nn.Linear(1, 1)
+
+    def forward(self, inputs, target=None, mode='tensor'):
+        pred = self.fc(torch.stack(inputs) if isinstance(inputs, list) else inputs)
+        if mode == 'loss':
+            target = torch.stack(target) if isinstance(target, list) else target
+            return dict(loss=((pred - target) ** 2).mean())
+        return pred
+
+
+def make_runner(work_dir, max_iters, resume=False):
+    return Runner(
+        model=dict(type=LineModel), work_dir=str(work_dir),
+        train_dataloader=dict(dataset=LineDataset(), sampler=dict(type='DefaultSampler', shuffle=True, seed=0),
+                              batch_size=4, num_workers=0, collate_fn=dict(type='default_collate')),
+        optim_wrapper=dict(optimizer=dict(type='SGD', lr=0.1, momentum=0.9)),
+        train_cfg=dict(by_epoch=False, max_iters=max_iters),
+        default_hooks=dict(checkpoint=dict(type='CheckpointHook', interval=3, by_epoch=False),
+                           logger=dict(type='LoggerHook', interval=1)),
+        randomness=dict(seed=1), resume=resume, default_scope='dapfsr')
+
+
+def test_torch_defaults_to_weights_only(tmp_path):
+    # The premise of the fix: torch.load without arguments refuses arbitrary pickles.
+    path = tmp_path / 'evil.pth'
+    torch.save({'meta': LineDataset()}, path)
+    with pytest.raises(pickle.UnpicklingError):
+        torch.load(path)
+
+
+def test_runner_checkpoint_resumes_with_weights_only(tmp_path):
+    uninterrupted = make_runner(tmp_path / 'full', 6)
+    uninterrupted.train()
+    first = make_runner(tmp_path / 'split', 3)
+    first.train()
+    ckpt = load_checkpoint_file(str(tmp_path / 'split' / 'iter_3.pth'))
+    # mmengine writes its HistoryBuffer and numpy objects into meta: they loaded.
+    assert ckpt['meta']['iter'] == 3 and 'message_hub' in ckpt
+    resumed = make_runner(tmp_path / 'split', 6, resume=True)
+    resumed.train()
+    assert resumed.iter == 6
+    for a, b in zip(uninterrupted.model.parameters(), resumed.model.parameters()):
+        torch.testing.assert_close(a, b)
+
+
+def test_checkpoint_with_arbitrary_object_is_refused(tmp_path):
+    runner = make_runner(tmp_path / 'w', 3)
+    runner.train()
+    ckpt = torch.load(tmp_path / 'w' / 'iter_3.pth')
+    ckpt['meta']['payload'] = LineDataset()  # any class outside the allow-list
+    evil = tmp_path / 'w' / 'evil.pth'
+    torch.save(ckpt, evil)
+    with pytest.raises(ValueError, match='evil.pth'):
+        load_checkpoint_file(str(evil))
+    resumed = make_runner(tmp_path / 'w', 6, resume=False)
+    with pytest.raises(pickle.UnpicklingError):
+        resumed.resume(str(evil))
+
+
+def test_missing_and_corrupt_checkpoints_name_the_file(tmp_path):
+    with pytest.raises(FileNotFoundError, match='nope.pth'):
+        load_checkpoint_file(str(tmp_path / 'nope.pth'))
+    bad = tmp_path / 'truncated.pth'
+    bad.write_bytes(b'PK\x03\x04 not a zip')
+    with pytest.raises(ValueError, match='truncated.pth'):
+        load_checkpoint_file(str(bad))
+
+
+def test_state_dict_from_checkpoint_prefixes():
+    w = torch.zeros(2)
+    assert state_dict_from_checkpoint({'state_dict': {'a.x': w}}, 'a') == {'x': w}
+    assert state_dict_from_checkpoint({'g_ema': {'x': w}, 'd': {}}, 'g_ema') == {'x': w}
+    with pytest.raises(KeyError, match='generator_ema'):
+        state_dict_from_checkpoint({'state_dict': {'a.x': w}}, 'generator_ema')
+
+
+class _GetattrPayload:
+    """Pickles as getattr(owner, name), the form HistoryBuffer's statistics take."""
+
+    def __init__(self, owner, name):
+        self.owner, self.name = owner, name
+
+    def __reduce__(self):
+        return getattr, (self.owner, self.name)
+
+
+def test_getattr_in_checkpoints_resolves_only_history_buffer_statistics(tmp_path):
+    import numpy as np
+    from mmengine.logging.history_buffer import HistoryBuffer
+    good = tmp_path / 'good.pth'
+    torch.save({'m': _GetattrPayload(HistoryBuffer, 'mean')}, good)
+    assert load_checkpoint_file(str(good))['m'] is HistoryBuffer.mean
+    for owner, name in [(np.ndarray, 'tofile'), (HistoryBuffer, '__init__')]:
+        bad = tmp_path / f'{name}.pth'
+        torch.save({'m': _GetattrPayload(owner, name)}, bad)
+        with pytest.raises(ValueError, match='refusing getattr'):
+            load_checkpoint_file(str(bad))

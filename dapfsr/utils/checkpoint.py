@@ -79,8 +79,10 @@ def load_checkpoint_file(path, map_location='cpu'):
     try:
         return torch.load(path, map_location=map_location, weights_only=True)
     except Exception as err:  # torch raises UnpicklingError, RuntimeError, EOFError ...
+        lines = str(err).splitlines() or ['']
+        reason = next((ln.strip() for ln in lines if 'WeightsUnpickler error' in ln), lines[0])
         raise ValueError(f'cannot load checkpoint {path} with weights_only=True: '
-                         f'{type(err).__name__}: {str(err).splitlines()[0]}') from err
+                         f'{type(err).__name__}: {reason}') from err
 
 
 def state_dict_from_checkpoint(checkpoint, prefix=None):

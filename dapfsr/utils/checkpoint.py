@@ -79,8 +79,8 @@ def load_checkpoint_file(path, map_location='cpu'):
     try:
         return torch.load(path, map_location=map_location, weights_only=True)
     except Exception as err:  # torch raises UnpicklingError, RuntimeError, EOFError ...
-        lines = str(err).splitlines() or ['']
-        reason = next((ln.strip() for ln in lines if 'WeightsUnpickler error' in ln), lines[0])
+        text = ' '.join(str(err).split())
+        reason = text.split('WeightsUnpickler error:')[-1].strip()[:300]
         raise ValueError(f'cannot load checkpoint {path} with weights_only=True: '
                          f'{type(err).__name__}: {reason}') from err
 

@@ -34,7 +34,7 @@ DATASETS = Registry('dataset', parent=MMENGINE_DATASETS, locations=['dapfsr.data
 DATA_SAMPLERS = Registry('data sampler', parent=MMENGINE_DATA_SAMPLERS, locations=['dapfsr.datasets'])
 TRANSFORMS = Registry('transform', parent=MMENGINE_TRANSFORMS, locations=['dapfsr.datasets.transforms'])
 
-MODELS = Registry('model', parent=MMENGINE_MODELS, locations=['dapfsr.models'])
+MODELS = Registry('model', parent=MMENGINE_MODELS, locations=['dapfsr.models', 'dapfsr.adaptation'])
 MODEL_WRAPPERS = Registry('model wrapper', parent=MMENGINE_MODEL_WRAPPERS, locations=['dapfsr.models'])
 WEIGHT_INITIALIZERS = Registry('weight initializer', parent=MMENGINE_WEIGHT_INITIALIZERS,
                                locations=['dapfsr.models'])

@@ -1,0 +1,1 @@
+from .perceptual import EfficientNetLite0Features, VGG19Features  # noqa: F401

@@ -1,0 +1,125 @@
+"""The one-shot protocol of sec. 5.1-5.2: target splits x randomly chosen exemplars.
+
+For each split (a condition of the target dataset, e.g. one light direction
+of Extended Yale B) and each exemplar seed, K HR/LR exemplar pairs (K = 1 in
+the paper) are drawn from K distinct subjects of that split; the test set is
+the split's faces of every other subject, so the adapted model never sees a
+test subject. Results are averaged over splits and seeds (the paper: 10
+splits, 10 exemplars each).
+"""
+from dataclasses import dataclass
+from typing import List, Tuple
+
+import numpy as np
+
+from dapfsr.registry import DATASETS
+from .base_face_dataset import as_name_list
+from .transforms.seeding import stable_hash
+
+
+@dataclass(frozen=True)
+class OneShotTask:
+    """One (split, seed) of the protocol; indices refer to :attr:`OneShotProtocol.dataset`."""
+    split: str
+    seed: int
+    exemplar_indices: Tuple[int, ...]
+    exemplar_subjects: Tuple[str, ...]
+    test_indices: Tuple[int, ...]
+
+
+@DATASETS.register_module()
+class OneShotProtocol:
+    """Splits x exemplar seeds of a one-shot domain adaptation benchmark.
+
+    Args:
+        dataset (dict | BaseFaceDataset): The target dataset (config or
+            instance). A config is built with ``conditions=splits``.
+        splits (Sequence[str] | None): Conditions evaluated; None takes the
+            dataset class's ``DEFAULT_SPLITS``.
+        num_exemplars (int): K, exemplar pairs per task (1 in the paper).
+        exemplar_seeds (Sequence[int]): One task per split and seed.
+        holdout_subjects (Sequence[str] | None): None draws the exemplars'
+            subjects from all subjects of the split and leaves just them out of
+            that task's test set. A list draws exemplars only from these
+            subjects and leaves all of them out of every test set (one test
+            set per split, whatever the seed).
+
+    The draw for (split, seed) uses ``numpy.random.default_rng([seed,
+    crc32(split)])``: the same on every machine and independent of the other
+    splits. A sample without a subject counts as its own subject.
+
+    Example::
+
+        protocol = OneShotProtocol(dict(type='ExtendedYaleBDataset', data_root=root,
+                                        pipeline=test_pipeline))
+        for task in protocol.tasks():
+            exemplars = protocol.exemplars(task)            # list of packed samples
+            test_set = protocol.test_dataset(task)          # dataset for a dataloader
+    """
+
+    def __init__(self, dataset, splits=None, num_exemplars=1, exemplar_seeds=tuple(range(10)),
+                 holdout_subjects=None):
+        if isinstance(dataset, dict):
+            cfg = dict(dataset)
+            if splits is None:
+                dataset_cls = DATASETS.get(cfg['type']) if isinstance(cfg['type'], str) else cfg['type']
+                splits = getattr(dataset_cls, 'DEFAULT_SPLITS', None)
+            if splits is not None:
+                cfg['conditions'] = list(splits)
+            dataset = DATASETS.build(cfg)
+        self.dataset = dataset
+        conditions = [str(c) for c in dataset.column('condition')]
+        self.splits = as_name_list(splits, 'splits') or sorted(set(conditions))
+        if num_exemplars < 1:
+            raise ValueError(f'num_exemplars must be >= 1, got {num_exemplars}')
+        self.num_exemplars = int(num_exemplars)
+        self.exemplar_seeds = [int(s) for s in exemplar_seeds]
+        self.holdout_subjects = as_name_list(holdout_subjects, 'holdout_subjects')
+        keys = dataset.column('img_key')
+        subjects = [str(s) if s is not None else k for s, k in zip(dataset.column('subject'), keys)]
+        self._split_members = {}
+        for split in self.splits:
+            members = [(i, subjects[i]) for i, c in enumerate(conditions) if c == split]
+            if not members:
+                raise ValueError(f'split {split!r} has no samples in {type(dataset).__name__} '
+                                 f'({dataset.data_root})')
+            self._split_members[split] = members
+
+    def task(self, split, seed):
+        """The :class:`OneShotTask` of ``split`` and ``seed``."""
+        if split not in self._split_members:
+            raise KeyError(f'unknown split {split!r}; the protocol has {self.splits}')
+        members = self._split_members[split]
+        by_subject = {}
+        for index, subject in members:
+            by_subject.setdefault(subject, []).append(index)
+        candidates = sorted(by_subject)
+        if self.holdout_subjects is not None:
+            candidates = sorted(set(candidates) & set(self.holdout_subjects))
+        if len(candidates) < self.num_exemplars:
+            raise ValueError(f'split {split!r} has {len(candidates)} candidate exemplar subjects, '
+                             f'fewer than num_exemplars={self.num_exemplars}')
+        rng = np.random.default_rng([int(seed), stable_hash(split)])
+        chosen = [candidates[i] for i in rng.choice(len(candidates), self.num_exemplars, replace=False)]
+        exemplars = tuple(int(by_subject[s][rng.integers(len(by_subject[s]))]) for s in chosen)
+        excluded = set(chosen) | set(self.holdout_subjects or ())
+        test = tuple(index for index, subject in members if subject not in excluded)
+        if not test:
+            raise ValueError(f'split {split!r} has no test faces left after holding out {sorted(excluded)}')
+        return OneShotTask(split, int(seed), exemplars, tuple(chosen), test)
+
+    def tasks(self) -> List[OneShotTask]:
+        """Every (split, seed) task, split-major, in the order of ``splits`` and seeds."""
+        return [self.task(split, seed) for split in self.splits for seed in self.exemplar_seeds]
+
+    def exemplar_dataset(self, task):
+        """The task's exemplar faces as a dataset (same pipeline as the test set)."""
+        return self.dataset.get_subset(list(task.exemplar_indices))
+
+    def test_dataset(self, task):
+        """The task's test faces as a dataset."""
+        return self.dataset.get_subset(list(task.test_indices))
+
+    def exemplars(self, task):
+        """The task's exemplar pairs after the pipeline: ``[dict(inputs=LR, data_samples=...)]``."""
+        return [self.dataset[i] for i in task.exemplar_indices]

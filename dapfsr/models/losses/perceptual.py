@@ -15,8 +15,7 @@ from dapfsr.models.encoders.efficientnet_lite import (EfficientNetLite0,
 from dapfsr.models.encoders.pretrained import load_pretrained_weights
 from dapfsr.registry import MODELS
 
-VGG19_CONFIG = (64, 64, 'M', 128, 128, 'M', 256, 256, 256, 256, 'M', 512, 512, 512, 512, 'M',
-                512, 512, 512, 512, 'M')
+VGG19_CONFIG = torchvision.models.vgg.cfgs['E']  # torchvision's VGG-19 ``features`` layout
 
 
 def vgg19_layer_names():
@@ -84,7 +83,7 @@ class VGG19Features(FrozenFeatureExtractor):
     def __init__(self, layers=('relu1_1', 'relu2_1', 'relu3_1', 'relu4_1'), pretrained=None,
                  allow_random_weights=False):
         super().__init__(layers, vgg19_layer_names(), pretrained, allow_random_weights)
-        features = torchvision.models.vgg19(weights=None).features
+        features = torchvision.models.vgg.make_layers(VGG19_CONFIG)  # no 120M-weight classifier
         if pretrained is not None:
             load_pretrained_weights(features, pretrained, key_prefix='features')
         for module in features:

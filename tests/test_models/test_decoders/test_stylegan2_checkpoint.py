@@ -1,0 +1,92 @@
+"""Our decoder against the reference implementations (fixtures made by
+tools/model_converters/make_stylegan2_fixtures.py from mmagic 1.2.0 and
+rosinality/stylegan2-pytorch)."""
+import os.path as osp
+import sys
+
+import pytest
+import torch
+
+from dapfsr.models.decoders import (StyleGANDecoder, convert_stylegan2_state_dict,
+                                    detect_stylegan2_layout, select_generator_state)
+from dapfsr.utils import load_checkpoint_file
+
+DATA = osp.join(osp.dirname(__file__), '..', '..', 'data', 'stylegan2')
+REPO = osp.join(osp.dirname(__file__), '..', '..', '..')
+
+
+def reference(name):
+    return load_checkpoint_file(osp.join(DATA, f'{name}_outputs.pth'))
+
+
+@torch.no_grad()
+def draw_all(decoder, x):
+    return dict(
+        img_z=decoder(x['z'], injected_noise=x['noise']),
+        img_wplus=decoder(x['wplus'], input_is_latent=True, injected_noise=x['noise']),
+        img_truncation=decoder(x['z'], truncation=x['truncation'],
+                               truncation_latent=x['truncation_latent'], injected_noise=x['noise']),
+        img_mix=decoder([x['z'], x['z_mix']], inject_index=x['inject_index'],
+                        injected_noise=x['noise']))
+
+
+@pytest.mark.parametrize('name, layout', [('mmagic', 'mmagic'), ('rosinality', 'rosinality')])
+def test_draws_the_reference_images(name, layout):
+    x = reference(name)
+    path = osp.join(DATA, f'{name}_generator.pth')
+    assert detect_stylegan2_layout(select_generator_state(load_checkpoint_file(path))) == layout
+    decoder = StyleGANDecoder(**x['config'], pretrained=dict(ckpt_path=path)).eval()
+    for key, img in draw_all(decoder, x).items():
+        assert img.shape == x[key].shape
+        assert (img - x[key]).abs().max() <= 1e-4, key
+    # the EMA generator was taken: the non-EMA one draws something else
+    other = StyleGANDecoder(**x['config'], pretrained=dict(
+        ckpt_path=path, prefix='generator' if name == 'mmagic' else 'g')).eval()
+    assert (draw_all(other, x)['img_z'] - x['img_z']).abs().max() > 1e-2
+
+
+def test_loading_a_release_computes_latent_statistics():
+    x = reference('rosinality')
+    decoder = StyleGANDecoder(**x['config'], pretrained=dict(
+        ckpt_path=osp.join(DATA, 'rosinality_generator.pth')))
+    w = decoder.style_mapping(torch.randn(5000, decoder.style_channels))
+    assert torch.allclose(decoder.latent_mean, w.mean(0), atol=0.1 * w.std(0).mean().item())
+    assert torch.allclose(decoder.latent_std, w.std(0), rtol=0.1)
+
+
+def test_mmagic_key_renaming():
+    state = {'style_mapping.1.linear.weight_orig': 0, 'convs.0.conv.weight_orig': 1,
+             'convs.0.conv.style_modulation.linear.weight_orig': 2,
+             'convs.0.conv.style_modulation.bias': 3, 'injected_noise_0': 4, 'w_avg': 5}
+    assert convert_stylegan2_state_dict(state) == {
+        'style_mapping.1.weight': 0, 'convs.0.conv.weight': 1,
+        'convs.0.conv.style_modulation.weight': 2, 'convs.0.conv.style_modulation.bias': 3,
+        'injected_noise_0': 4}
+
+
+def test_wrong_architecture_names_the_file():
+    path = osp.join(DATA, 'mmagic_generator.pth')
+    with pytest.raises(ValueError, match=r'mmagic_generator\.pth does not fit'):
+        StyleGANDecoder(32, style_channels=32, num_mlps=2, channels={4: 8, 8: 8, 16: 8, 32: 8},
+                        pretrained=dict(ckpt_path=path))
+    with pytest.raises(ValueError, match='not a StyleGAN2 generator'):
+        detect_stylegan2_layout({'encoder.weight': torch.zeros(1)})
+
+
+@pytest.mark.parametrize('name', ['mmagic', 'rosinality'])
+def test_converter_tool_writes_a_self_describing_decoder_checkpoint(name, tmp_path):
+    sys.path.insert(0, osp.join(REPO, 'tools', 'model_converters'))
+    try:
+        import stylegan2_to_dapfsr
+    finally:
+        sys.path.pop(0)
+    dst = str(tmp_path / 'decoder.pth')
+    stylegan2_to_dapfsr.main([osp.join(DATA, f'{name}_generator.pth'), dst, '--num-samples', '2000'])
+    ckpt = load_checkpoint_file(dst)
+    x = reference(name)
+    cfg = ckpt['meta']['decoder_cfg']
+    assert {key: cfg[key] for key in x['config']} == x['config'] and cfg['out_channels'] == 3
+    decoder = StyleGANDecoder(**ckpt['meta']['decoder_cfg'])
+    decoder.load_state_dict(ckpt['state_dict'])
+    assert (draw_all(decoder, x)['img_wplus'] - x['img_wplus']).abs().max() <= 1e-4
+    assert decoder.latent_std.min() > 0

@@ -1,0 +1,112 @@
+"""Python API: build a model from a config and checkpoint, and super-resolve faces."""
+import os.path as osp
+
+import numpy as np
+import torch
+from mmengine.config import Config
+from mmengine.runner import load_checkpoint
+
+from dapfsr.datasets.transforms.formatting import image_to_tensor
+from dapfsr.datasets.transforms.loading import read_image
+from dapfsr.datasets.transforms.matlab_resize import matlab_imresize
+from dapfsr.registry import MODELS
+from dapfsr.structures import FaceSRDataSample
+from dapfsr.utils import register_all_modules
+
+
+def init_model(config, checkpoint=None, adapted=None, device='cpu', cfg_options=None):
+    """Build a model from a config, load its weights and put it in eval mode.
+
+    Args:
+        config (str | Config): Config file or object with a ``model`` key.
+        checkpoint (str, optional): Weights (mmengine checkpoint or state dict),
+            loaded with ``weights_only=True``.
+        adapted (str, optional): A file of adapted parameters written by
+            ``tools/adapt.py``, applied on top of ``checkpoint``.
+        device (str): Where the model runs.
+        cfg_options (dict, optional): Overrides merged into the config.
+
+    Returns:
+        nn.Module: The model, with ``model.cfg`` set to the config.
+    """
+    register_all_modules()
+    if isinstance(config, str):
+        if not osp.isfile(config):
+            raise FileNotFoundError(f'config file not found: {config}')
+        config = Config.fromfile(config)
+    if cfg_options:
+        config.merge_from_dict(cfg_options)
+    model = MODELS.build(config.model)
+    if checkpoint is not None:
+        if not osp.isfile(checkpoint):
+            raise FileNotFoundError(f'checkpoint not found: {checkpoint}')
+        load_checkpoint(model, checkpoint, map_location='cpu', strict=True)
+    if adapted is not None:
+        from dapfsr.adaptation import load_adapted_parameters
+        load_adapted_parameters(model, adapted)
+    model.cfg = config
+    return model.to(device).eval()
+
+
+def lr_size_of(model):
+    """The LR side the model expects: ``model.lr_size``, else the config's ``scale_lr``."""
+    size = getattr(model, 'lr_size', None) or getattr(getattr(model, 'cfg', None), 'scale_lr', None)
+    if size is None:
+        raise AttributeError('cannot tell the model\'s LR size: set model.lr_size or scale_lr '
+                             'in its config')
+    return int(size)
+
+
+def prepare_lr_face(img, size, num_channels=None):
+    """An LR face (path or (h, w[, c]) array) -> (C, size, size) tensor in [0, 1].
+
+    Faces of another size are resized with MATLAB-compatible bicubic, the
+    kernel the training LR faces were made with. A (C, h, w) tensor, already
+    prepared, passes through after a shape check.
+    """
+    if isinstance(img, torch.Tensor):
+        if img.ndim != 3 or img.shape[1:] != (size, size):
+            raise ValueError(f'a prepared LR face must be (C, {size}, {size}), got {tuple(img.shape)}')
+        return img
+    if isinstance(img, str):
+        img = read_image(img)
+    img = np.asarray(img)
+    if img.ndim == 2:
+        img = img[..., None]
+    if img.ndim != 3 or img.shape[2] not in (1, 3, 4):
+        raise ValueError(f'an LR face must be (h, w), (h, w, 1), (h, w, 3) or (h, w, 4), '
+                         f'got shape {img.shape}')
+    img = img[..., :3]
+    if img.shape[:2] != (size, size):
+        img = matlab_imresize(img.astype(np.float32) / (255.0 if img.dtype == np.uint8 else 1.0),
+                              size=(size, size)).clip(0, 1)
+    face = image_to_tensor(img)
+    if num_channels == 3 and face.shape[0] == 1:
+        face = face.expand(3, -1, -1)
+    return face
+
+
+@torch.no_grad()
+def super_resolve(model, faces, batch_size=16):
+    """Super-resolve LR faces.
+
+    Args:
+        model: A model built by :func:`init_model` (DAP-FSR or any baseline
+            whose ``test_step`` fills ``pred_img``).
+        faces (list): Paths or (h, w[, c]) arrays; each is resized to the
+            model's LR size when it differs.
+        batch_size (int): Faces per forward pass.
+
+    Returns:
+        list[np.ndarray]: (H, W, C) uint8 SR faces, in input order.
+    """
+    size = lr_size_of(model)
+    results = []
+    for start in range(0, len(faces), batch_size):
+        batch = [prepare_lr_face(f, size) for f in faces[start:start + batch_size]]
+        samples = model.test_step(dict(inputs=batch,
+                                       data_samples=[FaceSRDataSample() for _ in batch]))
+        for sample in samples:
+            img = sample.pred_img.detach().cpu().clamp(0, 1).permute(1, 2, 0).numpy()
+            results.append((img * 255.0).round().astype(np.uint8))
+    return results

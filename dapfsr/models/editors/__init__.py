@@ -1,0 +1,1 @@
+from .dapfsr import DAPFSR  # noqa: F401

@@ -1,0 +1,138 @@
+"""DAP-FSR: pyramid encoder E + frozen StyleGAN decoder G, trained by Eq. 3-5 (sec. 4.1)."""
+import torch
+import torch.nn.functional as F
+from mmengine.model import BaseModel
+
+from dapfsr.models.decoders import load_stylegan2_checkpoint
+from dapfsr.registry import MODELS
+from dapfsr.structures import FaceSRDataSample
+
+
+@MODELS.register_module()
+class DAPFSR(BaseModel):
+    """Super-resolve LR faces as G(w), w = mu_w + E(I_LR) sigma_w (Eq. 2).
+
+    The decoder is trained beforehand (StyleGAN protocol) and stays frozen here:
+    no gradients to its parameters and eval mode even under ``train()``. Only
+    the encoder learns, by L = L_mse + L_percept (Eq. 5): the mean squared
+    error to the HR face (Eq. 3) and the mean squared error of the perceptual
+    features F (Eq. 4), summed over F's layers with equal weights.
+
+    Weights that are not learnt here load in :meth:`init_weights`, which the
+    Runner calls before training: the decoder from ``decoder_checkpoint`` (a
+    StyleGAN training checkpoint, its EMA generator found automatically, or a
+    bare decoder state dict; mmagic and rosinality layouts convert) and the
+    encoder's ImageNet backbone; a trained DAP-FSR checkpoint holds them all.
+
+    Args:
+        encoder (dict): DAPEncoder config; ``num_latents`` and
+            ``style_channels`` default to the decoder's.
+        decoder (dict): StyleGANDecoder config, matching the checkpoint.
+        perceptual (dict): Perceptual feature extractor config (VGG19Features,
+            EfficientNetLite0Features), F of Eq. 4; also used by the adaptation.
+        decoder_checkpoint (str, optional): Path of the decoder's weights.
+        decoder_checkpoint_prefix (str, optional): Key prefix of the generator in
+            that file (e.g. ``'generator_ema'``); None finds ``g_ema`` /
+            ``generator_ema`` or takes the whole state dict.
+        offset_scale (bool): Eq. 2 (Table 2, row C); False: the encoder output
+            is w itself.
+        pixel_loss_weight (float): Weight of Eq. 3 in Eq. 5.
+        perceptual_loss_weight (float): Weight of Eq. 4 in Eq. 5.
+        perceptual_layer_weights (list[float], optional): Per-layer weights of
+            Eq. 4; None: 1 for each layer.
+        randomize_noise (bool): Fresh decoder noise per call; the default uses
+            the decoder's fixed noise maps, so a face always gets the same output.
+        data_preprocessor (dict): FaceSRDataPreprocessor config.
+
+    ``predict`` returns the samples with ``pred_img`` (C, H, W) in [0, 1] at the
+    decoder's size; C = 1 (the mean of the RGB output, the inverse of the
+    preprocessor's gray replication) when the sample's HR face, or without one
+    its LR face, is gray, so metrics compare like with like. ``tensor`` mode
+    returns the decoder's output, (N, 3, H, W) in [-1, 1].
+    """
+
+    def __init__(self, encoder, decoder, perceptual, decoder_checkpoint=None,
+                 decoder_checkpoint_prefix=None, offset_scale=True, pixel_loss_weight=1.0,
+                 perceptual_loss_weight=1.0, perceptual_layer_weights=None, randomize_noise=False,
+                 data_preprocessor=dict(type='FaceSRDataPreprocessor'), init_cfg=None):
+        if isinstance(data_preprocessor, dict):
+            data_preprocessor = MODELS.build(data_preprocessor)
+        super().__init__(data_preprocessor=data_preprocessor, init_cfg=init_cfg)
+        self.decoder = MODELS.build(decoder)
+        self.decoder.requires_grad_(False)
+        encoder = dict(encoder)
+        for key, value in (('num_latents', self.decoder.num_latents),
+                           ('style_channels', self.decoder.style_channels)):
+            if encoder.setdefault(key, value) != value:
+                raise ValueError(f'encoder {key}={encoder[key]} but the decoder has {value}')
+        self.encoder = MODELS.build(encoder)
+        self.perceptual = MODELS.build(perceptual)
+        num_layers = len(self.perceptual.layers)
+        self.perceptual_layer_weights = (list(perceptual_layer_weights) if perceptual_layer_weights
+                                         is not None else [1.0] * num_layers)
+        if len(self.perceptual_layer_weights) != num_layers:
+            raise ValueError(f'perceptual_layer_weights has {len(self.perceptual_layer_weights)} '
+                             f'entries for {num_layers} layers {self.perceptual.layers}')
+        self.decoder_checkpoint = decoder_checkpoint
+        self.decoder_checkpoint_prefix = decoder_checkpoint_prefix
+        self.offset_scale = offset_scale
+        self.pixel_loss_weight = pixel_loss_weight
+        self.perceptual_loss_weight = perceptual_loss_weight
+        self.randomize_noise = randomize_noise
+        self.decoder.eval()
+
+    def init_weights(self):
+        super().init_weights()
+        if self.decoder_checkpoint is not None:
+            load_stylegan2_checkpoint(self.decoder, self.decoder_checkpoint,
+                                      prefix=self.decoder_checkpoint_prefix)
+
+    def train(self, mode=True):
+        super().train(mode)
+        self.decoder.eval()  # frozen G (sec. 4.1)
+        return self
+
+    def encode_latents(self, lr):
+        """LR faces (N, 3, h, w) in [-1, 1] -> W+ codes (N, L, D), Eq. 2."""
+        offsets = self.encoder(lr)
+        if not self.offset_scale:
+            return offsets
+        return self.decoder.latent_mean + offsets * self.decoder.latent_std
+
+    def decode(self, w):
+        """W+ codes (N, L, D) -> faces (N, 3, H, W) in [-1, 1]."""
+        return self.decoder(w, input_is_latent=True, randomize_noise=self.randomize_noise)
+
+    def forward(self, inputs, data_samples=None, mode='tensor'):
+        sr = self.decode(self.encode_latents(inputs))
+        if mode == 'tensor':
+            return sr
+        if mode == 'loss':
+            return self.loss(sr, self.data_preprocessor.stack_gt(data_samples))
+        if mode == 'predict':
+            return self.pack_predictions(sr, data_samples)
+        raise ValueError(f'mode must be "loss", "predict" or "tensor", got {mode!r}')
+
+    def loss(self, sr, gt):
+        """Eq. 3-5 for SR and HR faces (N, 3, H, W) in [-1, 1]."""
+        if gt.shape[-2:] != sr.shape[-2:]:
+            raise ValueError(f'HR faces are {tuple(gt.shape[-2:])} but the decoder draws '
+                             f'{tuple(sr.shape[-2:])}: set the pipeline\'s HR size to the '
+                             'decoder\'s out_size')
+        with torch.no_grad():
+            target_feats = self.perceptual(gt)
+        percept = sum(weight * F.mse_loss(feat, target)
+                      for weight, feat, target in zip(self.perceptual_layer_weights,
+                                                      self.perceptual(sr), target_feats))
+        return dict(loss_pixel=self.pixel_loss_weight * F.mse_loss(sr, gt),
+                    loss_perceptual=self.perceptual_loss_weight * percept)
+
+    def pack_predictions(self, sr, data_samples=None):
+        if data_samples is None:
+            data_samples = [FaceSRDataSample() for _ in range(sr.shape[0])]
+        images = ((sr.detach() + 1) / 2).clamp(0, 1)
+        for sample, img in zip(data_samples, images):
+            reference = sample.gt_img if 'gt_img' in sample else sample.get('lr_img')
+            gray = reference is not None and reference.shape[0] == 1
+            sample.pred_img = img.mean(0, keepdim=True) if gray else img
+        return data_samples

@@ -1,0 +1,113 @@
+import math
+
+import cv2
+import numpy as np
+import pytest
+import torch
+
+from dapfsr.evaluation import psnr, rgb_to_gray, rgb_to_y, ssim
+
+
+def degrade(face):
+    """A realistic SR-like error: x4 bicubic down and up, plus a little noise, clipped."""
+    img = face.permute(1, 2, 0).numpy()
+    small = cv2.resize(img, (32, 32), interpolation=cv2.INTER_CUBIC)
+    up = cv2.resize(small, (128, 128), interpolation=cv2.INTER_CUBIC)
+    noise = np.random.default_rng(0).normal(0, 0.01, up.shape).astype(np.float32)
+    return torch.from_numpy(np.clip(up + noise, 0, 1)).permute(2, 0, 1)
+
+
+def test_psnr_of_a_constant_offset_by_hand():
+    gt = torch.rand(3, 32, 32, generator=torch.Generator().manual_seed(0), dtype=torch.float64) * 0.8 + 0.1
+    pred = gt + 0.05  # MSE = 0.0025
+    assert psnr(pred, gt) == pytest.approx(10 * math.log10(1 / 0.0025), abs=1e-9)
+    # The same images on a 0..255 scale give the same PSNR.
+    assert psnr(pred * 255, gt * 255, data_range=255) == pytest.approx(26.0206, abs=1e-4)
+    assert psnr(gt, gt) == math.inf
+
+
+def test_psnr_accepts_arrays_in_hwc_order():
+    gt = np.full((16, 16, 3), 0.5)
+    assert psnr(gt + 0.1, gt, input_order='HWC') == pytest.approx(20.0, abs=1e-9)
+
+
+def test_ssim_by_hand():
+    gt = torch.rand(3, 24, 24, generator=torch.Generator().manual_seed(1))
+    assert ssim(gt, gt) == pytest.approx(1.0, abs=1e-12)
+    # Constant images: the variances vanish, SSIM = (2ab + C1) / (a^2 + b^2 + C1).
+    a, b, c1 = 0.5, 0.4, 0.01 ** 2
+    expected = (2 * a * b + c1) / (a * a + b * b + c1)
+    assert ssim(torch.full((1, 16, 16), a), torch.full((1, 16, 16), b)) == pytest.approx(expected)
+
+
+def test_crop_border_ignores_the_edges():
+    gt = torch.rand(3, 40, 40, generator=torch.Generator().manual_seed(2))
+    pred = gt.clone()
+    pred[:, :4] = 0
+    pred[:, :, -4:] = 1
+    assert psnr(pred, gt) < 30
+    assert psnr(pred, gt, crop_border=4) == math.inf
+    assert ssim(pred, gt, crop_border=4) == pytest.approx(1.0, abs=1e-12)
+    with pytest.raises(ValueError, match='crop_border'):
+        psnr(pred, gt, crop_border=20)
+
+
+def test_y_channel_values():
+    colours = torch.tensor([[1., 0., 0.], [0., 1., 0.], [0., 0., 1.], [1., 1., 1.], [0., 0., 0.]])
+    img = colours.T.reshape(3, 1, 5).double()
+    y = rgb_to_y(img)[0, 0]
+    expected = torch.tensor([16 + 65.481, 16 + 128.553, 16 + 24.966, 235., 16.]) / 255
+    assert torch.allclose(y, expected.double(), atol=1e-12)
+    # On a 0..255 scale the Y of white is 235 and of black 16, as MATLAB's rgb2ycbcr.
+    assert rgb_to_y(img * 255, data_range=255)[0, 0, 3:].tolist() == pytest.approx([235., 16.])
+    # A gray image is the Y of the gray replicated to RGB.
+    gray = torch.tensor([[[0.0, 0.5, 1.0]]], dtype=torch.float64)
+    assert torch.allclose(rgb_to_y(gray), 16 / 255 + 219 / 255 * gray)
+
+
+def test_a_gray_target_is_compared_with_the_prediction_in_gray():
+    gt = torch.rand(1, 20, 20, generator=torch.Generator().manual_seed(3)) * 0.6 + 0.2
+    # A tint that cancels in BT.601 luma: 0.299 dr + 0.587 dg + 0.114 db = 0.
+    d_r, d_b = 0.1, 0.1
+    d_g = -(0.299 * d_r + 0.114 * d_b) / 0.587
+    pred = torch.cat([gt + d_r, gt + d_g, gt + d_b])
+    assert torch.allclose(rgb_to_gray(pred.double()), gt.double(), atol=1e-7)
+    assert psnr(pred, gt) > 120  # equal up to float32 rounding of the inputs
+    assert ssim(pred, gt) == pytest.approx(1.0, abs=1e-9)
+    # A gray offset of 0.1 shows up as 20 dB, in RGB mode and (scaled by 219/255) in Y mode.
+    shifted = pred + 0.1
+    assert psnr(shifted, gt) == pytest.approx(20.0, abs=1e-4)
+    assert psnr(shifted, gt, convert_to='Y') == pytest.approx(
+        -20 * math.log10(0.1 * 219 / 255), abs=1e-4)
+
+
+def test_bad_inputs_are_clear_errors():
+    with pytest.raises(ValueError, match='differ in size'):
+        psnr(torch.zeros(3, 8, 8), torch.zeros(3, 8, 9))
+    with pytest.raises(ValueError, match='C = 1 or 3'):
+        psnr(torch.zeros(4, 8, 8), torch.zeros(4, 8, 8))
+    with pytest.raises(ValueError, match="convert_to"):
+        psnr(torch.zeros(3, 8, 8), torch.zeros(3, 8, 8), convert_to='YCbCr')
+    with pytest.raises(ValueError, match='11x11'):
+        ssim(torch.zeros(3, 8, 8), torch.zeros(3, 8, 8))
+
+
+def test_matches_scikit_image_on_real_faces(faces):
+    metrics = pytest.importorskip('skimage.metrics')
+    color = pytest.importorskip('skimage.color')
+    for face in faces[:3]:
+        pred = degrade(face)
+        gt_hwc, pred_hwc = face.permute(1, 2, 0).double().numpy(), pred.permute(1, 2, 0).double().numpy()
+        assert psnr(pred, face) == pytest.approx(
+            metrics.peak_signal_noise_ratio(gt_hwc, pred_hwc, data_range=1), abs=1e-4)
+        assert ssim(pred, face) == pytest.approx(metrics.structural_similarity(
+            gt_hwc, pred_hwc, gaussian_weights=True, sigma=1.5, use_sample_covariance=False,
+            data_range=1, channel_axis=2), abs=1e-4)
+        # Y channel with a 4-pixel border crop, against skimage's rgb2ycbcr (Y in 16..235).
+        gt_y = color.rgb2ycbcr(gt_hwc)[4:-4, 4:-4, 0] / 255
+        pred_y = color.rgb2ycbcr(pred_hwc)[4:-4, 4:-4, 0] / 255
+        assert psnr(pred, face, crop_border=4, convert_to='Y') == pytest.approx(
+            metrics.peak_signal_noise_ratio(gt_y, pred_y, data_range=1), abs=1e-4)
+        assert ssim(pred, face, crop_border=4, convert_to='Y') == pytest.approx(
+            metrics.structural_similarity(gt_y, pred_y, gaussian_weights=True, sigma=1.5,
+                                          use_sample_covariance=False, data_range=1), abs=1e-4)

@@ -1,0 +1,163 @@
+"""Style-transfer augmentation (Table 3): source faces restyled after the exemplar.
+
+The content faces are source-domain faces drawn by the decoder, G(w^s) with
+w^s = mu_w + sigma_w eps (no source dataset is needed at deployment); the
+style is the exemplar HR face (exemplar i mod K for face i).
+"""
+import torch
+import torch.nn as nn
+
+from dapfsr.registry import MODELS
+from dapfsr.utils import load_checkpoint_file, state_dict_from_checkpoint
+from ..losses import feature_statistics
+from .base import BaseAugmenter
+
+# VGG-19 "normalised" encoder of Huang and Belongie (2017) up to relu4_1, in the
+# layer order (and so the state-dict keys) of pytorch-AdaIN's ``vgg`` Sequential:
+# a 1x1 conv that does the Caffe preprocessing of [0, 1] RGB, then 3x3 convs with
+# reflection padding (out channels below). 'M' = 2x2 max pool (ceil mode).
+ADAIN_ENCODER_LAYOUT = (64, 64, 'M', 128, 128, 'M', 256, 256, 256, 256, 'M', 512)
+# Its mirror: (in, out) 3x3 convs, 'U' = nearest x2.
+ADAIN_DECODER_LAYOUT = ((512, 256), 'U', (256, 256), (256, 256), (256, 256), (256, 128), 'U',
+                        (128, 128), (128, 64), 'U', (64, 64), (64, 3))
+
+
+def adain_encoder():
+    """VGG-19 relu1_1..relu4_1 (31 modules): (N, 3, H, W) in [0, 1] -> (N, 512, H/8, W/8)."""
+    layers, channels = [nn.Conv2d(3, 3, 1)], 3
+    for entry in ADAIN_ENCODER_LAYOUT:
+        if entry == 'M':
+            layers.append(nn.MaxPool2d(2, 2, ceil_mode=True))
+        else:
+            layers += [nn.ReflectionPad2d(1), nn.Conv2d(channels, entry, 3), nn.ReLU()]
+            channels = entry
+    return nn.Sequential(*layers)
+
+
+def adain_decoder():
+    """The AdaIN decoder: (N, 512, h, w) -> (N, 3, 8h, 8w), no activation on the output."""
+    layers = []
+    for entry in ADAIN_DECODER_LAYOUT:
+        if entry == 'U':
+            layers.append(nn.Upsample(scale_factor=2, mode='nearest'))
+        else:
+            layers += [nn.ReflectionPad2d(1), nn.Conv2d(*entry, 3), nn.ReLU()]
+    return nn.Sequential(*layers[:-1])
+
+
+def adaptive_instance_norm(content, style_mean, style_std):
+    """AdaIN(x, y) = sigma(y) (x - mu(x)) / sigma(x) + mu(y); (N, C, H, W), stats (N, C)."""
+    mean, std = feature_statistics(content)
+    return (style_std / std)[..., None, None] * (content - mean[..., None, None]) + style_mean[..., None, None]
+
+
+def load_sequential_weights(module, path, what):
+    """Load a Sequential's state dict from ``path``, keeping the keys it has (a full VGG-19 file fits
+    the relu4_1 encoder); missing keys or wrong shapes are an error naming the file."""
+    state = state_dict_from_checkpoint(load_checkpoint_file(path))
+    own = module.state_dict()
+    missing = [k for k in own if k not in state]
+    wrong = [k for k in own if k in state and tuple(state[k].shape) != tuple(own[k].shape)]
+    if missing or wrong:
+        raise ValueError(f'{path} is not {what}: missing keys {missing[:4]}, wrong shapes '
+                         f'{[(k, tuple(state[k].shape), tuple(own[k].shape)) for k in wrong[:4]]}')
+    module.load_state_dict({k: state[k] for k in own})
+
+
+@MODELS.register_module()
+class AdaINStyleTransfer(BaseAugmenter):
+    """AdaIN style transfer (Huang and Belongie, ICCV 2017), the "Style Transfer" row of Table 3.
+
+    stylised = D(t), t = strength AdaIN(f(c), f(s)) + (1 - strength) f(c), f the
+    VGG-19 encoder to relu4_1 and D the trained AdaIN decoder; c = G(w^s), s =
+    the exemplar HR face, both in [0, 1] RGB. It needs the trained weights of
+    the reference implementation (pytorch-AdaIN's ``vgg_normalised.pth`` and
+    ``decoder.pth``, state dicts of its ``vgg`` and ``decoder`` Sequentials):
+    a stylizer with random weights is no style transfer, so it refuses to
+    build without them.
+
+    Args:
+        encoder_weights (str): Path of ``vgg_normalised.pth``.
+        decoder_weights (str): Path of ``decoder.pth``.
+        strength (float): Content-style trade-off alpha of AdaIN, in [0, 1].
+        degradation: See :class:`BaseAugmenter`.
+    """
+
+    def __init__(self, encoder_weights=None, decoder_weights=None, strength=1.0, degradation=None):
+        super().__init__(degradation)
+        if encoder_weights is None or decoder_weights is None:
+            raise ValueError('AdaINStyleTransfer needs the trained AdaIN weights: set encoder_weights '
+                             '(vgg_normalised.pth) and decoder_weights (decoder.pth) of '
+                             'naoto0804/pytorch-AdaIN in the augmenter config; it does not run with '
+                             'random weights (ColorStatisticsTransfer needs none)')
+        if not 0 <= strength <= 1:
+            raise ValueError(f'AdaINStyleTransfer strength must lie in [0, 1], got {strength}')
+        self.strength = strength
+        self.encoder = adain_encoder()
+        self.decoder = adain_decoder()
+        load_sequential_weights(self.encoder, encoder_weights, 'an AdaIN VGG-19 encoder state dict')
+        load_sequential_weights(self.decoder, decoder_weights, 'an AdaIN decoder state dict')
+        self.requires_grad_(False).eval()
+        self.source_latents = None
+        self.style_statistics = None
+
+    def train(self, mode=True):
+        return super().train(False)  # frozen networks
+
+    @torch.no_grad()
+    def reset(self, model, exemplars, num):
+        self.to(exemplars.hr.device)
+        self.source_latents = model.decoder.sample_source_latents(num)
+        mean, std = feature_statistics(self.encoder((exemplars.hr + 1) / 2))
+        index = torch.arange(num, device=mean.device) % len(exemplars)
+        self.style_statistics = (mean[index], std[index])
+
+    def generate_hr(self, model, exemplars, num):
+        if self.source_latents is None or self.source_latents.shape[0] != num:
+            self.reset(model, exemplars, num)
+        content = self.encoder((model.decode(self.source_latents) + 1) / 2)
+        t = adaptive_instance_norm(content, *self.style_statistics)
+        t = self.strength * t + (1 - self.strength) * content
+        return self.decoder(t).clamp(0, 1) * 2 - 1
+
+
+@MODELS.register_module()
+class ColorStatisticsTransfer(BaseAugmenter):
+    """Colour / illumination statistics transfer: a weightless stand-in, NOT AdaIN.
+
+    Each source face G(w^s) gets the exemplar's per-channel pixel mean and
+    standard deviation (Reinhard et al. 2001's transfer, in RGB):
+    out = sigma_s (c - mu_c) / sigma_c + mu_s, optionally on a blurred copy
+    only (``low_pass_size``) so that just the illumination, not the texture,
+    is transferred. Use it where no AdaIN weights exist; it is not the
+    paper's "Style Transfer" row.
+
+    Args:
+        low_pass_size (int): Side of the box filter whose output is restyled
+            (0: the whole image).
+        degradation: See :class:`BaseAugmenter`.
+    """
+
+    def __init__(self, low_pass_size=0, degradation=None):
+        super().__init__(degradation)
+        self.low_pass_size = int(low_pass_size)
+        self.source_latents = None
+
+    def reset(self, model, exemplars, num):
+        self.source_latents = model.decoder.sample_source_latents(num)
+
+    def low_pass(self, img):
+        if self.low_pass_size <= 1:
+            return img
+        pad = self.low_pass_size // 2
+        padded = nn.functional.pad(img, (pad, self.low_pass_size - 1 - pad) * 2, mode='replicate')
+        return nn.functional.avg_pool2d(padded, self.low_pass_size, stride=1)
+
+    def generate_hr(self, model, exemplars, num):
+        if self.source_latents is None or self.source_latents.shape[0] != num:
+            self.reset(model, exemplars, num)
+        content = model.decode(self.source_latents)
+        style, _ = exemplars.for_batch(num)
+        base = self.low_pass(content)
+        restyled = adaptive_instance_norm(base, *feature_statistics(self.low_pass(style)))
+        return (content - base + restyled).clamp(-1, 1)

@@ -1,0 +1,191 @@
+"""DAMMA, Algorithm 1: domain-aware latent mixing and constrained model adaptation."""
+import time
+
+import torch
+from mmengine.logging import print_log
+from mmengine.model import is_model_wrapper
+from mmengine.runner import set_random_seed
+
+from dapfsr.registry import MODELS, OPTIMIZERS
+from .augmenters import LatentMixing
+from .degradation import PipelineDegradation
+
+
+@MODELS.register_module()
+class DAMMA:
+    r"""Adapt a trained DAP-FSR model to a target domain from K exemplar pairs.
+
+    Algorithm 1, with the augmenter making the target-style pairs::
+
+        for outer in 1..outer_iters:                        # line 1
+            augmenter.reset(model, exemplars, batch_size)   # lines 2-4: w^t, w^s, alpha <- alpha_0
+            for inner in 1..inner_iters:                    # line 5
+                alpha <- alpha - xi grad L(alpha)           # line 6, Eq. 7 (augmenter.loss)
+                HR = G(w^m), LR = degrade(HR)               # line 7, Eq. 6 (augmenter.generate)
+                phi <- phi - eta grad L(phi)                # line 8, Eq. 5
+
+    Choices where the paper is silent:
+
+    - What phi is trained against (line 8): Eq. 5 (``model.loss``: MSE + perceptual
+      MSE) between the model's SR output G_phi(mu_w + E(LR) sigma_w) and HR, on a
+      batch of the ``batch_size`` generated pairs plus the K real exemplar
+      pairs. The generated HR faces are drawn by the current decoder and carry
+      no gradient: they are the targets, and only the SR path learns. The
+      generated pairs teach the decoder to render the target style from what
+      the encoder makes of target-style LR faces; the real exemplars anchor it
+      to the actual target domain (the generated faces alone could drift with
+      the decoder that draws them).
+    - Batch size: ``batch_size`` source latents per outer iteration, shared by
+      its inner iterations (line 3 draws them before the loop).
+    - The update rules of lines 6 and 8 are plain gradient steps; the
+      optimizer is a config choice (``optimizer``, Adam by default, whose step
+      does not depend on the scale of the perceptual features; ``type='SGD'``
+      gives the literal rule), rebuilt for alpha at every outer iteration as
+      alpha restarts from alpha_0.
+    - The encoder, the perceptual extractor and every decoder tensor outside
+      the trainable set stay bit-identical; the model runs in eval mode.
+
+    Args:
+        outer_iters (int): Outer iterations of Algorithm 1.
+        inner_iters (int): Inner iterations n per outer iteration.
+        batch_size (int): Generated pairs per inner iteration.
+        lr_alpha (float): xi, learning rate of the augmenter's parameters.
+        lr_phi (float): eta, learning rate of the adapted parameters.
+        augmenter (dict | None): Augmenter config (:class:`BaseAugmenter`);
+            None fine-tunes on the exemplars alone (Table 3, direct fine-tuning).
+        degradation (list[dict], optional): The transforms making LR faces from
+            HR ones (``results['gt']`` -> ``results['lr']``), as in the
+            training data; given to the augmenter and used for exemplars
+            without an LR file.
+        trainable (str): ``'style_modulation'``: phi, the AdaIN affines of
+            every modulated conv and to_rgb (Table 2, F); ``'decoder'``: every
+            decoder parameter the W+ path uses, i.e. all but the mapping
+            network (Table 2, D and E).
+        optimizer (dict): Optimizer config without ``params`` and ``lr``.
+        log_interval (int): Inner iterations between log lines.
+    """
+
+    TRAINABLE = ('style_modulation', 'decoder')
+
+    def __init__(self, outer_iters, inner_iters, batch_size, lr_alpha, lr_phi,
+                 augmenter=dict(type='SoftLatentMixing'), degradation=None,
+                 trainable='style_modulation', optimizer=dict(type='Adam'), log_interval=10):
+        for name, value in (('outer_iters', outer_iters), ('inner_iters', inner_iters),
+                            ('batch_size', batch_size)):
+            if int(value) != value or value < 1:
+                raise ValueError(f'DAMMA {name} must be a positive integer, got {value!r}')
+        if trainable not in self.TRAINABLE:
+            raise ValueError(f'DAMMA trainable must be one of {self.TRAINABLE}, got {trainable!r}')
+        self.outer_iters, self.inner_iters = int(outer_iters), int(inner_iters)
+        self.batch_size = int(batch_size)
+        self.lr_alpha, self.lr_phi = lr_alpha, lr_phi
+        self.degradation = PipelineDegradation(degradation) if degradation else None
+        if augmenter is not None:
+            augmenter = MODELS.build(augmenter, default_args=dict(degradation=self.degradation))
+        self.augmenter = augmenter
+        self.trainable = trainable
+        self.optimizer = dict(optimizer)
+        self.log_interval = log_interval
+        self.history = []
+
+    def trainable_parameters(self, model):
+        """The adapted parameters as (name in ``model.state_dict()``, Parameter)."""
+        decoder = model.decoder
+        if self.trainable == 'style_modulation':
+            named = decoder.style_modulation_parameters()
+        else:
+            named = [(n, p) for n, p in decoder.named_parameters() if not n.startswith('style_mapping.')]
+        return [(f'decoder.{n}', p) for n, p in named]
+
+    def build_optimizer(self, params, lr):
+        return OPTIMIZERS.build(dict(self.optimizer, params=params, lr=lr))
+
+    def run(self, model, exemplars, seed=None):
+        """Adapt ``model`` in place.
+
+        Args:
+            model: A DAPFSR model (or a wrapper of one) loaded from the source checkpoint.
+            exemplars (Exemplars): The K target pairs in [-1, 1].
+            seed (int, optional): Seeds python, numpy and torch first, so two
+                runs give identical parameters.
+
+        Returns:
+            list[dict]: One record per inner iteration: ``outer``, ``inner``,
+            the augmenter's losses (``loss_content``, ``loss_style``), Eq. 5's
+            (``loss_pixel``, ``loss_perceptual``) and ``alpha`` when mixing.
+        """
+        if seed is not None:
+            set_random_seed(seed)
+        model = model.module if is_model_wrapper(model) else model
+        device = next(model.parameters()).device
+        exemplars = exemplars.to(device)
+        named = self.trainable_parameters(model)
+        params = [p for _, p in named]
+        flags = [(p, p.requires_grad) for p in model.parameters()]
+        was_training = model.training
+        model.eval()
+        model.requires_grad_(False)
+        for p in params:
+            p.requires_grad_(True)
+        if self.degradation is not None:
+            self.degradation.reset()
+        phi_optimizer = self.build_optimizer(params, self.lr_phi)
+        with torch.no_grad():
+            exemplar_latents = model.encode_latents(exemplars.lr)
+        print_log(f'DAMMA: {self.outer_iters} x {self.inner_iters} iterations, {len(exemplars)} '
+                  f'exemplar(s), {self.batch_size} generated pairs per step, adapting '
+                  f'{sum(p.numel() for p in params)} parameters ({self.trainable})', logger='current')
+        start = time.perf_counter()
+        self.history = []
+        try:
+            for outer in range(self.outer_iters):
+                alpha_optimizer, alpha_params = None, []
+                if self.augmenter is not None:
+                    self.augmenter.reset(model, exemplars, self.batch_size)
+                    alpha_params = [p for p in self.augmenter.parameters() if p.requires_grad]
+                    if alpha_params:
+                        alpha_optimizer = self.build_optimizer(alpha_params, self.lr_alpha)
+                for inner in range(self.inner_iters):
+                    record = dict(outer=outer, inner=inner)
+                    if alpha_optimizer is not None:
+                        record.update(self.step(alpha_optimizer, alpha_params,
+                                                self.augmenter.loss(model, exemplars)))
+                    if isinstance(self.augmenter, LatentMixing):
+                        record['alpha'] = self.augmenter.mixing_weight().detach().cpu().tolist()
+                    record.update(self.step(phi_optimizer, params,
+                                            self.phi_loss(model, exemplars, exemplar_latents)))
+                    self.history.append(record)
+                    self.log(record)
+        finally:
+            for p, flag in flags:
+                p.requires_grad_(flag)
+            model.train(was_training)
+        print_log(f'DAMMA: adapted in {time.perf_counter() - start:.1f} s', logger='current')
+        return self.history
+
+    @staticmethod
+    def step(optimizer, params, losses):
+        """One gradient step of ``params`` on the sum of ``losses``; their values as floats."""
+        optimizer.zero_grad(set_to_none=True)
+        sum(losses.values()).backward(inputs=params)
+        optimizer.step()
+        return {name: loss.item() for name, loss in losses.items()}
+
+    def phi_loss(self, model, exemplars, exemplar_latents):
+        """Eq. 5 on the generated pairs plus the exemplars (Algorithm 1, line 8)."""
+        hr, latents = exemplars.hr, exemplar_latents
+        if self.augmenter is not None:
+            gen_hr, gen_lr = self.augmenter.generate(model, exemplars, self.batch_size)
+            with torch.no_grad():
+                latents = torch.cat([model.encode_latents(gen_lr), latents])
+            hr = torch.cat([gen_hr, hr])
+        return model.loss(model.decode(latents), hr)
+
+    def log(self, record):
+        if (record['inner'] + 1) % self.log_interval and record['inner'] + 1 != self.inner_iters:
+            return
+        losses = '  '.join(f'{k} {v:.4f}' for k, v in record.items() if k.startswith('loss_'))
+        alpha = record.get('alpha')
+        alpha = f'  alpha mean {sum(alpha) / len(alpha):.3f}' if alpha else ''
+        print_log(f'DAMMA [{record["outer"] + 1}/{self.outer_iters}][{record["inner"] + 1}/'
+                  f'{self.inner_iters}]  {losses}{alpha}', logger='current')

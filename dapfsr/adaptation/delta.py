@@ -1,0 +1,107 @@
+"""An adapted model as a small file: its changed tensors on top of the source checkpoint.
+
+File layout (a plain dict of tensors and strings: loads with ``weights_only=True``)::
+
+    dict(state_dict={name: tensor, ...},          # the model's tensors that differ
+         meta=dict(format='dapfsr-adapted-parameters', version=1,
+                   source_checkpoint='path/as/given.pth', source_sha256='...',
+                   adapted_keys=[...], adaptation='the adaptation config, as text'))
+
+For DAMMA that is the AdaIN affines phi of the decoder, a few hundred KB
+against a checkpoint of hundreds of MB.
+"""
+import hashlib
+import os
+import os.path as osp
+
+import torch
+from mmengine.model import is_model_wrapper
+
+from dapfsr.utils import load_checkpoint_file, state_dict_from_checkpoint
+
+FORMAT = 'dapfsr-adapted-parameters'
+
+
+def file_sha256(path, chunk_size=1 << 20):
+    """SHA-256 hex digest of a file's bytes."""
+    digest = hashlib.sha256()
+    with open(path, 'rb') as f:
+        for chunk in iter(lambda: f.read(chunk_size), b''):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _unwrap(model):
+    return model.module if is_model_wrapper(model) else model
+
+
+def save_adapted_parameters(model, path, source_checkpoint, adaptation=None):
+    """Save the tensors of ``model`` that differ from ``source_checkpoint``.
+
+    Args:
+        model (nn.Module): The adapted model (its state-dict keys are those
+            of the source checkpoint's ``state_dict``).
+        path (str): Output file.
+        source_checkpoint (str): The checkpoint the model was loaded from and
+            adapted; its path and SHA-256 go into the meta.
+        adaptation (dict | str, optional): The adaptation settings, kept as text.
+
+    Returns:
+        list[str]: The saved keys.
+    """
+    source = state_dict_from_checkpoint(load_checkpoint_file(source_checkpoint))
+    changed = {}
+    for name, tensor in _unwrap(model).state_dict().items():
+        if name not in source or not torch.equal(tensor.cpu(), source[name].cpu()):
+            changed[name] = tensor.detach().cpu().clone()
+    meta = dict(format=FORMAT, version=1, source_checkpoint=str(source_checkpoint),
+                source_sha256=file_sha256(source_checkpoint), adapted_keys=sorted(changed),
+                adaptation=str(adaptation) if adaptation is not None else '')
+    if osp.dirname(path):
+        os.makedirs(osp.dirname(path), exist_ok=True)
+    torch.save(dict(state_dict=changed, meta=meta), path)
+    return sorted(changed)
+
+
+def read_adapted_parameters(path):
+    """Load an adapted-parameter file: (state_dict, meta), with a clear error on other files."""
+    data = load_checkpoint_file(path)
+    meta = data.get('meta') if isinstance(data, dict) else None
+    if not isinstance(meta, dict) or meta.get('format') != FORMAT or not isinstance(
+            data.get('state_dict'), dict):
+        raise ValueError(f'{path} is not an adapted-parameter file (no meta.format == {FORMAT!r}); '
+                         'tools/adapt.py writes these')
+    return data['state_dict'], meta
+
+
+def load_adapted_parameters(model, path, source_checkpoint=None):
+    """Put the adapted tensors of ``path`` into ``model`` (already loaded from the source).
+
+    Args:
+        model (nn.Module): The model built and loaded from the source checkpoint.
+        path (str): A file written by :func:`save_adapted_parameters`.
+        source_checkpoint (str, optional): When given, its SHA-256 must match
+            the one recorded at adaptation time.
+
+    Returns:
+        dict: The file's meta.
+
+    Raises:
+        ValueError: Not such a file, a checkpoint other than the recorded
+            source, or keys/shapes the model lacks; the message names the file.
+    """
+    state, meta = read_adapted_parameters(path)
+    if source_checkpoint is not None and file_sha256(source_checkpoint) != meta['source_sha256']:
+        raise ValueError(f'{path} was adapted from {meta["source_checkpoint"]} (sha256 '
+                         f'{meta["source_sha256"][:12]}...), not from {source_checkpoint}')
+    own = _unwrap(model).state_dict()
+    unknown = [k for k in state if k not in own]
+    wrong = [(k, tuple(state[k].shape), tuple(own[k].shape)) for k in state
+             if k in own and state[k].shape != own[k].shape]
+    if unknown or wrong:
+        raise ValueError(f'{path} does not fit this model: unknown keys {unknown[:4]}, '
+                         f'wrong shapes (file, model) {wrong[:4]}')
+    with torch.no_grad():
+        for name, tensor in state.items():
+            own[name].copy_(tensor)
+    return meta

@@ -1,0 +1,93 @@
+"""The one-shot exemplar(s) of a target domain: K HR/LR pairs in the model's range."""
+from typing import NamedTuple
+
+import torch
+
+from dapfsr.datasets.transforms import image_to_tensor, read_image
+
+
+class Exemplars(NamedTuple):
+    """K target-domain pairs, the D_t of sec. 3.
+
+    Attributes:
+        hr (Tensor): (K, C, H, W) HR faces in [-1, 1].
+        lr (Tensor): (K, C, h, w) LR faces in [-1, 1].
+    """
+    hr: torch.Tensor
+    lr: torch.Tensor
+
+    def __len__(self):
+        return self.hr.shape[0]
+
+    def to(self, device):
+        return Exemplars(self.hr.to(device), self.lr.to(device))
+
+    def for_batch(self, num):
+        """The exemplar each of ``num`` generated faces follows: sample i takes i mod K.
+
+        Returns:
+            tuple[Tensor, Tensor]: HR (num, C, H, W) and LR (num, C, h, w).
+        """
+        index = torch.arange(num, device=self.hr.device) % len(self)
+        return self.hr[index], self.lr[index]
+
+
+def to_model_range(model, img):
+    """(N, C, H, W) in [0, 1] -> [-1, 1] with the model's channel count (gray replicated)."""
+    return model.data_preprocessor.to_model_range(img.to(next(model.parameters()).device))
+
+
+def read_exemplar_image(path, size, role):
+    """Read one exemplar face file as a (C, size, size) tensor in [0, 1].
+
+    Raises:
+        FileNotFoundError: ``path`` does not exist.
+        ValueError: not an image, or not ``size`` x ``size``; the message names the file.
+    """
+    img = read_image(path)  # names the path on missing, empty or corrupt files
+    if img.shape[:2] != (size, size):
+        raise ValueError(f'exemplar {role} {path} is {img.shape[1]}x{img.shape[0]} pixels; the model '
+                         f'needs {size}x{size} {role} faces (crop and resize it like the test data)')
+    return image_to_tensor(img)
+
+
+def load_exemplar_files(model, degradation, hr_paths, lr_paths=None):
+    """Exemplars from image files; missing LR faces are made by ``degradation``.
+
+    Args:
+        model: The DAPFSR model (its decoder's ``out_size`` is the HR size).
+        degradation (PipelineDegradation): Makes LR faces of the training
+            data's kind; also fixes the expected LR size.
+        hr_paths (Sequence[str]): K HR face files (H = W = the decoder's size).
+        lr_paths (Sequence[str], optional): K LR face files, paired by order.
+
+    Returns:
+        Exemplars: On the model's device.
+    """
+    hr_paths = list(hr_paths or [])
+    if not hr_paths:
+        raise ValueError('no exemplar given: pass at least one HR exemplar file')
+    if lr_paths and len(lr_paths) != len(hr_paths):
+        raise ValueError(f'{len(hr_paths)} HR exemplars but {len(lr_paths)} LR exemplars; '
+                         'give one LR file per HR file, in the same order, or none')
+    size = model.decoder.out_size
+    hr = torch.cat([to_model_range(model, read_exemplar_image(p, size, 'HR')[None]) for p in hr_paths])
+    degraded = degradation(hr)
+    if not lr_paths:
+        return Exemplars(hr, degraded)
+    lr_size = degraded.shape[-1]
+    lr = torch.cat([to_model_range(model, read_exemplar_image(p, lr_size, 'LR')[None]) for p in lr_paths])
+    return Exemplars(hr, lr)
+
+
+def exemplars_from_samples(model, samples):
+    """Exemplars from packed dataset samples (``dict(inputs=LR, data_samples=...)``)."""
+    if not samples:
+        raise ValueError('no exemplar samples given')
+    missing = [s['data_samples'].metainfo.get('img_path', i) for i, s in enumerate(samples)
+               if 'gt_img' not in s['data_samples']]
+    if missing:
+        raise ValueError(f'exemplars need HR ground truth; none for {missing}')
+    hr = torch.cat([to_model_range(model, s['data_samples'].gt_img[None]) for s in samples])
+    lr = torch.cat([to_model_range(model, s['inputs'][None]) for s in samples])
+    return Exemplars(hr, lr)

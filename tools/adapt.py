@@ -1,0 +1,104 @@
+"""Adapt a trained DAP-FSR model to a target domain from one-shot exemplars (DAMMA, Algorithm 1).
+
+Exemplars as files (K >= 1 HR faces at the decoder's size; LR faces optional,
+else made by the config's ``adaptation.degradation``)::
+
+    python tools/adapt.py CONFIG CHECKPOINT --exemplar-hr HR.png [HR2.png ...] [--exemplar-lr LR.png ...]
+
+or drawn by the one-shot protocol from a split of the config's ``target_dataset``::
+
+    python tools/adapt.py CONFIG CHECKPOINT --split A+000E+00 [--exemplar-seed 0] [--num-exemplars K]
+
+Writes the adapted parameters (a small file on top of CHECKPOINT; ``--out``,
+default ``WORK_DIR/adapted_parameters.pth``) and PNG grids of the exemplars
+and generated pairs. ``--test`` then evaluates the adapted model on the
+config's test set (with ``--split``: that split without the exemplars' subjects).
+"""
+import argparse
+import json
+import os
+import os.path as osp
+import time
+
+from mmengine.config import Config, DictAction
+from mmengine.runner import Runner
+
+import dapfsr  # noqa: F401  (allows mmengine's checkpoint types under weights_only)
+from dapfsr.adaptation import DAMMAHook, one_shot_task
+from dapfsr.utils import register_all_modules
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(description='One-shot adaptation of a dapfsr model (DAMMA)')
+    parser.add_argument('config', help='adaptation config file (with an "adaptation" dict)')
+    parser.add_argument('checkpoint', help='source checkpoint of the trained model')
+    source = parser.add_mutually_exclusive_group(required=True)
+    source.add_argument('--exemplar-hr', nargs='+', metavar='HR', help='HR exemplar face file(s)')
+    source.add_argument('--split', help='target split (condition) to draw exemplars from by the '
+                        'one-shot protocol')
+    parser.add_argument('--exemplar-lr', nargs='+', metavar='LR',
+                        help='LR exemplar file(s), one per HR file; default: degrade the HR faces')
+    parser.add_argument('--exemplar-seed', type=int, default=0, help='protocol exemplar seed')
+    parser.add_argument('--num-exemplars', type=int, default=1, help='K, exemplars of the protocol')
+    parser.add_argument('--out', help='adapted-parameter file (default WORK_DIR/adapted_parameters.pth)')
+    parser.add_argument('--work-dir', help='directory for logs, grids and the output')
+    parser.add_argument('--seed', type=int, help='seed of the adaptation (default: the config\'s)')
+    parser.add_argument('--test', action='store_true', help='evaluate the adapted model afterwards')
+    parser.add_argument('--metrics-out', help='with --test: write the metrics to this JSON file')
+    parser.add_argument('--no-samples', action='store_true', help='do not write the PNG grids')
+    parser.add_argument('--cfg-options', nargs='+', action=DictAction,
+                        help='override config settings, key=value (xxx=yyy format)')
+    args = parser.parse_args(argv)
+    if args.exemplar_lr and not args.exemplar_hr:
+        parser.error('--exemplar-lr needs --exemplar-hr')
+    return args
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    for path in [args.config, args.checkpoint] + (args.exemplar_hr or []) + (args.exemplar_lr or []):
+        if not osp.isfile(path):
+            raise SystemExit(f'file not found: {path}')
+    register_all_modules()
+    cfg = Config.fromfile(args.config)
+    if args.cfg_options is not None:
+        cfg.merge_from_dict(args.cfg_options)
+    if 'adaptation' not in cfg:
+        raise SystemExit(f'{args.config} has no "adaptation" settings')
+    cfg.work_dir = args.work_dir or cfg.get('work_dir') or osp.join(
+        './work_dirs', osp.splitext(osp.basename(args.config))[0])
+    cfg.load_from = args.checkpoint
+    if args.seed is not None:
+        cfg.randomness = dict(cfg.get('randomness', {}), seed=args.seed)
+
+    hook = dict(type='DAMMAHook', out_file=args.out, seed=args.seed, save_samples=not args.no_samples)
+    if args.exemplar_hr:
+        hook.update(exemplar_hr=args.exemplar_hr, exemplar_lr=args.exemplar_lr)
+    else:
+        if 'target_dataset' not in cfg:
+            raise SystemExit(f'--split needs a "target_dataset" in {args.config}')
+        hook['protocol'] = dict(split=args.split, seed=args.exemplar_seed,
+                                num_exemplars=args.num_exemplars)
+        if args.test:  # test on the split's faces of the subjects the exemplars do not show
+            _, task = one_shot_task(cfg.target_dataset, args.split, args.exemplar_seed,
+                                    args.num_exemplars)
+            cfg.test_dataloader.dataset = dict(cfg.target_dataset, conditions=[args.split],
+                                               indices=list(task.test_indices))
+    cfg.custom_hooks = list(cfg.get('custom_hooks', [])) + [hook]
+
+    start = time.perf_counter()
+    runner = Runner.from_cfg(cfg)
+    if args.test:
+        metrics = runner.test()  # DAMMAHook adapts in before_test
+        if args.metrics_out:
+            os.makedirs(osp.dirname(osp.abspath(args.metrics_out)), exist_ok=True)
+            with open(args.metrics_out, 'w') as f:
+                json.dump({k: float(v) for k, v in metrics.items()}, f, indent=2)
+    else:
+        runner.load_or_resume()
+        next(h for h in runner.hooks if isinstance(h, DAMMAHook)).adapt(runner)
+    runner.logger.info(f'tools/adapt.py finished in {time.perf_counter() - start:.1f} s')
+
+
+if __name__ == '__main__':
+    main()

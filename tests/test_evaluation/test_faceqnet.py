@@ -57,11 +57,13 @@ def keras_weights(base_width, stage_blocks, head_units, seed=0):
     return weights
 
 
-def write_keras_h5(path, weights, head_config, nested=True, with_config=True):
+def write_keras_h5(path, weights, head_config, nested=True, with_config=True, scope_suffix=''):
     """A file as Keras 2 ``model.save`` writes it: model_weights/<layer>/<weight name>.
 
     ``nested``: the backbone is one layer (a Model inside the Model), as when FaceQnet is
     built on ``VGGFace(include_top=False)``; its group then holds all backbone weights.
+    ``scope_suffix``: appended to each weight's TF name scope, as TF does when a scope
+    name was taken (``dense_1_1/kernel:0``).
     """
     backbone = [k for k in weights if not k.startswith('dense_')]
     groups = ([('vggface_resnet50', backbone)] if nested else [(k, [k]) for k in backbone])
@@ -81,11 +83,11 @@ def write_keras_h5(path, weights, head_config, nested=True, with_config=True):
         root.attrs['layer_names'] = [name.encode() for name, _ in groups]
         for name, owners in groups:
             group = root.create_group(name)
-            names = [f'{owner}/{field}:0' for owner in owners for field in weights[owner]]
+            names = [f'{owner}{scope_suffix}/{field}:0' for owner in owners for field in weights[owner]]
             group.attrs['weight_names'] = [n.encode() for n in names]
-            for owner in owners:
-                for field, value in weights[owner].items():
-                    group.create_dataset(f'{owner}/{field}:0', data=value)
+            values = [value for owner in owners for value in weights[owner].values()]
+            for name, value in zip(names, values):
+                group.create_dataset(name, data=value)
 
 
 HEAD_CONFIG = [{'class_name': 'Flatten', 'config': {'name': 'flatten_1'}},
@@ -189,16 +191,18 @@ def test_converter_round_trip_and_fiq(tiny_h5, tmp_path, faces):
     assert metric.evaluate(2) == {'FIQ': pytest.approx(quality.mean().item(), abs=1e-6)}
 
 
-def test_a_sequential_head_with_an_activation_layer(tmp_path):
-    """A flat (not nested) model whose output Dense is followed by an Activation layer."""
+def test_a_flat_model_with_an_activation_layer_and_renamed_scopes(tmp_path):
+    """A flat (not nested) model, TF-uniquified weight scopes, an Activation after the last Dense."""
     weights = keras_weights(head_units=(4, 1), **TINY)
     head = [{'class_name': 'Dense', 'config': {'name': 'dense_1', 'units': 4, 'activation': 'tanh'}},
             {'class_name': 'Dense', 'config': {'name': 'dense_2', 'units': 1, 'activation': 'linear'}},
             {'class_name': 'Activation', 'config': {'name': 'activation_50', 'activation': 'sigmoid'}}]
     path = tmp_path / 'flat.h5'
-    write_keras_h5(path, weights, head, nested=False)
+    write_keras_h5(path, weights, head, nested=False, scope_suffix='_1')
     model = faceqnet_from_keras_h5(str(path))
     assert model.arch['head_activations'] == ('tanh', 'sigmoid')
+    assert np.array_equal(model.state_dict()['stages.0.1.increase.bn.running_mean'].numpy(),
+                          weights['conv2_2_1x1_increase/bn']['moving_mean'])
     assert isinstance(model.head_activations[1], torch.nn.Sigmoid)
 
 

@@ -89,9 +89,9 @@ class FaceQnet(nn.Module):
         stage_blocks (tuple[int]): Blocks of stages 2..5, (3, 4, 6, 3) in ResNet-50.
         head_units (tuple[int]): Units of the head's dense layers; the last is 1.
         head_activations (tuple[str]): Their activations (``linear``, ``relu``,
-            ``sigmoid``, ``tanh``). The defaults (32 ReLU, 1 linear) are the
-            head the FaceQnet paper describes; :func:`load_faceqnet` builds the
-            head that the converted file records.
+            ``sigmoid``, ``tanh``). The defaults (32 ReLU, 1 linear) only serve
+            direct construction; :func:`load_faceqnet` builds the head recorded
+            in the converted file, which the converter reads from the ``.h5``.
     """
 
     def __init__(self, base_width=64, stage_blocks=(3, 4, 6, 3), head_units=(32, 1),
@@ -102,7 +102,8 @@ class FaceQnet(nn.Module):
                              f'head_activations {head_activations}')
         unknown = set(head_activations) - set(ACTIVATIONS)
         if unknown:
-            raise ValueError(f'unknown head activations {sorted(unknown)}; known: {sorted(ACTIVATIONS)}')
+            raise ValueError(f'unknown head activations {sorted(unknown)}; '
+                             f'known: {sorted(ACTIVATIONS)}')
         self.arch = dict(base_width=base_width, stage_blocks=tuple(stage_blocks),
                          head_units=tuple(head_units), head_activations=tuple(head_activations))
         self.stem = ConvBN(3, base_width, 7, 2)
@@ -168,9 +169,9 @@ def read_keras_h5(path):
     """Weights and layer configs of a Keras 2 ``.h5`` model or weights file.
 
     Returns:
-        tuple: ``weights`` {owner name: {field: array}} in file order, where a
-        weight ``conv1/7x7_s2/bn/gamma:0`` has owner ``conv1/7x7_s2/bn`` and field
-        ``gamma``; and ``layers``, the (class_name, config) list of the
+        tuple: ``weights`` {layer name: {field: array}} in file order (a weight
+        ``conv1/7x7_s2/bn/gamma:0`` of layer ``conv1/7x7_s2/bn`` has field
+        ``gamma``); and ``layers``, the (class_name, config) list of the
         ``model_config`` attribute with nested models flattened (None without it).
     """
     import h5py
@@ -183,11 +184,17 @@ def read_keras_h5(path):
             if 'layer_names' not in root.attrs:
                 raise ValueError(f'{path} has no Keras layer_names attribute')
             for layer in root.attrs['layer_names']:
-                group = root[_text(layer)]
-                for weight_name in group.attrs.get('weight_names', []):
-                    weight_name = _text(weight_name)
-                    owner, field = weight_name.rsplit('/', 1)
-                    weights.setdefault(owner, {})[field.split(':')[0]] = group[weight_name][()]
+                layer = _text(layer)
+                group = root[layer]
+                names = [_text(n) for n in group.attrs.get('weight_names', [])]
+                owners = {n.rsplit('/', 1)[0] for n in names}
+                for name in names:
+                    # A plain layer's own name beats its weights' TF scope, which TF may
+                    # have made unique (`conv1/7x7_s2_1/kernel:0`); a nested model's group
+                    # holds many layers, named by their weights' scopes.
+                    owner = layer if len(owners) == 1 else name.rsplit('/', 1)[0]
+                    field = name.rsplit('/', 1)[1].split(':')[0]
+                    weights.setdefault(owner, {})[field] = group[name][()]
             config = f.attrs.get('model_config')
     except OSError as err:
         raise ValueError(f'cannot read {path} as HDF5: {err}') from err
@@ -277,7 +284,8 @@ def faceqnet_from_keras_h5(path, head_activations=None):
     state = {}
     for keras_name, prefix in backbone.items():
         conv, bn = weights.get(keras_name, {}), weights.get(keras_name + '/bn', {})
-        missing = [f for f in ['kernel'] if f not in conv] + [f'bn/{f}' for f in BN_FIELDS if f not in bn]
+        missing = ([] if 'kernel' in conv else ['kernel'])
+        missing += [f'bn/{field}' for field in BN_FIELDS if field not in bn]
         if missing:
             raise ValueError(f'{path}: layer {keras_name} lacks {missing}')
         state[f'{prefix}.conv.weight'] = conv['kernel'].transpose(3, 2, 0, 1)
@@ -286,7 +294,8 @@ def faceqnet_from_keras_h5(path, head_activations=None):
     for i, name in enumerate(dense_names):
         state[f'head.{i}.weight'] = weights[name]['kernel'].T
         state[f'head.{i}.bias'] = weights[name]['bias']
-    state = {k: torch.from_numpy(np.ascontiguousarray(v, dtype=np.float32)) for k, v in state.items()}
+    state = {k: torch.from_numpy(np.ascontiguousarray(v, dtype=np.float32))
+             for k, v in state.items()}
     return _faceqnet_with_state(state, arch, path)
 
 

@@ -23,6 +23,7 @@ setup(
     include_package_data=True,
     python_requires='>=3.9',
     install_requires=read_requirements('requirements/runtime.txt'),
-    extras_require={'tests': read_requirements('requirements/tests.txt')},
+    extras_require={'tests': read_requirements('requirements/tests.txt'),
+                    'identity': read_requirements('requirements/identity.txt')},
     license='Apache License 2.0',
 )

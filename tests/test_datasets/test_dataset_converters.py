@@ -1,0 +1,58 @@
+"""tools/dataset_converters: annotation files that the datasets read instead of the raw layout."""
+import json
+import os.path as osp
+import runpy
+import sys
+
+import pytest
+
+from dapfsr.datasets import ExtendedYaleBDataset, MultiPIEDataset
+from dapfsr.datasets.annotations import read_face_boxes
+
+from fake_face_trees import fake_multipie
+
+REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+
+
+def run_converter(name, *args, monkeypatch):
+    monkeypatch.setattr(sys, 'argv', [name, *map(str, args)])
+    runpy.run_path(osp.join(REPO_ROOT, 'tools', 'dataset_converters', f'{name}.py'), run_name='__main__')
+
+
+def test_yaleb_annotation_file_gives_the_same_dataset(yaleb_root, tmp_path, monkeypatch, capsys):
+    out = tmp_path / 'yaleb.json'
+    run_converter('yaleb', yaleb_root, '--out', out, monkeypatch=monkeypatch)
+    assert f'{out}: 2414 images' in capsys.readouterr().out
+    meta = json.loads(out.read_text())['metainfo']
+    assert meta == dict(domain='yaleb', dataset_type='ExtendedYaleBDataset')
+    from_file = ExtendedYaleBDataset(yaleb_root, ann_file=str(out), conditions=['A+000E+00', 'A+070E+00'])
+    from_raw = ExtendedYaleBDataset(yaleb_root, conditions=['A+000E+00', 'A+070E+00'])
+    assert [from_file.get_data_info(i) for i in range(len(from_file))] == \
+        [from_raw.get_data_info(i) for i in range(len(from_raw))]
+
+
+def test_multipie_boxes_reach_the_crop(tmp_path, monkeypatch):
+    root, paths = fake_multipie(tmp_path / 'Multi-PIE', subjects=('001', ), flashes=('07', ))
+    boxes = tmp_path / 'boxes.csv'
+    neutral = [osp.relpath(p, root) for p in paths if '_01_01_' in osp.basename(p)]
+    boxes.write_text('img_path,top,left,height,width\n' + f'{neutral[0]},4,8,30.4,20\n')
+    out = tmp_path / 'ann' / 'faces.json'
+    run_converter('multipie', root, '--out', out, '--boxes', boxes, monkeypatch=monkeypatch)
+    dataset = MultiPIEDataset(root, ann_file=str(out), pipeline=[
+        dict(type='LoadFaceImage'), dict(type='CropAndResize', size=16), dict(type='PackFaceInputs')])
+    assert len(dataset) == 1  # the one face with a box; the others are left out
+    assert dataset.get_data_info(0)['crop_box'] == [4, 8, 30, 20]
+    assert dataset[0]['inputs'].shape == (3, 16, 16)
+
+
+def test_bad_box_file_and_annotation_file(tmp_path, yaleb_root):
+    boxes = tmp_path / 'boxes.csv'
+    boxes.write_text('a.png,1,2,three,4\n')
+    with pytest.raises(ValueError, match='boxes.csv, line 1'):
+        read_face_boxes(str(boxes))
+    with pytest.raises(FileNotFoundError, match='annotation file .*absent.json'):
+        ExtendedYaleBDataset(yaleb_root, ann_file=str(tmp_path / 'absent.json'))
+    bad = tmp_path / 'bad.json'
+    bad.write_text(json.dumps(dict(data_list=[])))
+    with pytest.raises(ValueError, match='bad annotation file .*bad.json'):
+        ExtendedYaleBDataset(yaleb_root, ann_file=str(bad))

@@ -1,6 +1,18 @@
-"""Evaluate a dapfsr model from a config and a checkpoint with mmengine's Runner.
+"""Evaluate a dapfsr model.
 
-    python tools/test.py CONFIG CHECKPOINT [--work-dir DIR] [--out results.json]
+Plain test set (mmengine Runner)::
+
+    python tools/test.py CONFIG CHECKPOINT [--adapted DELTA] [--out metrics.json]
+
+The one-shot benchmark of the config's ``one_shot_protocol`` (splits x exemplar
+seeds, averaged as in sec. 5.1), source-only, adapted per task by DAMMA, or
+with per-task adapted parameters saved by tools/adapt.py::
+
+    python tools/test.py CONFIG CHECKPOINT --one-shot {source_only,adapt,deltas} \
+        [--deltas DIR] [--max-tasks N] [--name ROW] [--out results/table]
+
+writes ``<out>.md`` (a Table 1 style row) and ``<out>.json`` plus result grids
+(LR / bicubic / output / ground truth) per split in the work dir.
 """
 import argparse
 import json
@@ -12,14 +24,22 @@ from mmengine.config import Config, DictAction
 from mmengine.runner import Runner
 
 import dapfsr  # noqa: F401  (allows mmengine's checkpoint types under weights_only)
+from dapfsr.apis import init_model
+from dapfsr.apis.benchmark import run_one_shot_benchmark, write_results
 
 
 def parse_args():
     parser = argparse.ArgumentParser(description='Test (evaluate) a dapfsr model')
     parser.add_argument('config', help='test config file path')
     parser.add_argument('checkpoint', help='checkpoint file')
+    parser.add_argument('--adapted', help='adapted parameters (tools/adapt.py) on top of CHECKPOINT')
+    parser.add_argument('--one-shot', choices=['source_only', 'adapt', 'deltas'],
+                        help='run the one-shot benchmark of the config\'s one_shot_protocol')
+    parser.add_argument('--deltas', help='with --one-shot deltas: folder of <split>_seed<k>.pth')
+    parser.add_argument('--max-tasks', type=int, help='evaluate only the first N tasks')
+    parser.add_argument('--name', help='row name in the results table (default: config name)')
     parser.add_argument('--work-dir', help='the dir to save logs and results')
-    parser.add_argument('--out', help='write the metrics to this JSON file')
+    parser.add_argument('--out', help='metrics file: JSON (plain test) or path stem of .md/.json')
     parser.add_argument('--cfg-options', nargs='+', action=DictAction,
                         help='override config settings, key=value (xxx=yyy format)')
     parser.add_argument('--launcher', choices=['none', 'pytorch', 'slurm', 'mpi'],
@@ -28,24 +48,53 @@ def parse_args():
     args = parser.parse_args()
     if 'LOCAL_RANK' not in os.environ:
         os.environ['LOCAL_RANK'] = str(args.local_rank)
+    if args.one_shot == 'deltas' and not args.deltas:
+        parser.error('--one-shot deltas needs --deltas DIR')
     return args
 
 
-def main():
-    args = parse_args()
+def load_config(args):
     for path in (args.config, args.checkpoint):
         if not osp.isfile(path):
             raise SystemExit(f'file not found: {path}')
     cfg = Config.fromfile(args.config)
-    cfg.launcher = args.launcher
     if args.cfg_options is not None:
         cfg.merge_from_dict(args.cfg_options)
-    if args.launcher != 'none' and not torch.cuda.is_available():
-        cfg.env_cfg.setdefault('dist_cfg', {})['backend'] = 'gloo'
     cfg.work_dir = args.work_dir or cfg.get('work_dir') or osp.join(
         './work_dirs', osp.splitext(osp.basename(args.config))[0])
+    return cfg
+
+
+def one_shot(args, cfg):
+    for key in ('one_shot_protocol', 'test_evaluator') + (('adaptation',) if args.one_shot == 'adapt' else ()):
+        if key not in cfg:
+            raise SystemExit(f'{args.config} has no "{key}", needed by --one-shot {args.one_shot}')
+    model = init_model(cfg, args.checkpoint, adapted=args.adapted)
+    summary = run_one_shot_benchmark(model, cfg, args.one_shot, args.deltas, cfg.work_dir,
+                                     args.max_tasks)
+    name = args.name or f'{osp.splitext(osp.basename(args.config))[0]} ({args.one_shot})'
+    title = cfg.get('benchmark_name', 'source -> target')
+    stem = args.out or osp.join(cfg.work_dir, f'results_{args.one_shot}')
+    md, js = write_results(stem, {name: summary['mean']}, title, details=summary)
+    print(open(md).read())
+    print(f'wrote {md}, {js} and result grids in {cfg.work_dir}')
+
+
+def main():
+    args = parse_args()
+    cfg = load_config(args)
+    if args.one_shot:
+        return one_shot(args, cfg)
+    cfg.launcher = args.launcher
+    if args.launcher != 'none' and not torch.cuda.is_available():
+        cfg.env_cfg.setdefault('dist_cfg', {})['backend'] = 'gloo'
     cfg.load_from = args.checkpoint
-    metrics = Runner.from_cfg(cfg).test()
+    runner = Runner.from_cfg(cfg)
+    if args.adapted:
+        from dapfsr.adaptation import load_adapted_parameters
+        runner.load_or_resume()
+        load_adapted_parameters(runner.model, args.adapted, source_checkpoint=args.checkpoint)
+    metrics = runner.test()
     if args.out:
         with open(args.out, 'w') as f:
             json.dump({k: float(v) for k, v in metrics.items()}, f, indent=2)

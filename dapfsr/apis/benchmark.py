@@ -1,0 +1,147 @@
+"""The one-shot benchmark of sec. 5.1-5.2: every (split, exemplar seed) task, averaged.
+
+For each task of the config's ``one_shot_protocol`` the model is evaluated on
+that task's test faces (the split without the exemplars' subjects), either as
+trained ("source only"), or after adapting to the task's exemplars
+(``adaptation`` in the config), or with adapted parameters saved earlier by
+``tools/adapt.py``. Metrics are averaged over the tasks of a split, then over
+splits, as the paper reports them.
+"""
+import copy
+import json
+import os
+import os.path as osp
+
+import numpy as np
+import torch
+from mmengine.dataset import pseudo_collate
+from mmengine.evaluator import Evaluator
+from mmengine.logging import print_log
+from torch.utils.data import DataLoader
+
+from dapfsr.datasets.transforms.matlab_resize import imresize
+from dapfsr.registry import DATASETS, METRICS, MODELS
+from dapfsr.visualization import save_image_grid
+
+METRIC_ORDER = ('LPIPS', 'FIQ', 'PSNR', 'SSIM', 'IDSim')
+
+
+def adapted_parameters_path(deltas_dir, task):
+    """Where ``tools/adapt.py --split S --exemplar-seed K`` results are looked for."""
+    return osp.join(deltas_dir, f'{task.split}_seed{task.seed}.pth')
+
+
+def evaluate_task(model, dataset, metrics, batch_size=16):
+    """Metrics of ``model`` on ``dataset``; also returns the first batch's predictions."""
+    evaluator = Evaluator([METRICS.build(m) if isinstance(m, dict) else m for m in metrics])
+    loader = DataLoader(dataset, batch_size=batch_size, shuffle=False, collate_fn=pseudo_collate)
+    first = None
+    with torch.no_grad():
+        for batch in loader:
+            outputs = model.test_step(batch)
+            evaluator.process(data_samples=outputs, data_batch=batch)
+            first = first or (batch, outputs)
+    return evaluator.evaluate(len(dataset)), first
+
+
+def run_one_shot_benchmark(model, cfg, mode='source_only', deltas_dir=None, work_dir=None,
+                           max_tasks=None, batch_size=16):
+    """Evaluate ``model`` on every task of ``cfg.one_shot_protocol``.
+
+    Args:
+        model: A model whose ``test_step`` fills ``pred_img`` (DAP-FSR or a baseline).
+        cfg (Config): With ``one_shot_protocol`` and ``test_evaluator`` (metric
+            configs); ``adaptation`` too for ``mode='adapt'``.
+        mode (str): ``'source_only'``, ``'adapt'`` (DAMMA per task) or
+            ``'deltas'`` (load ``deltas_dir/<split>_seed<k>.pth`` per task).
+        work_dir (str, optional): Writes a result grid per split there.
+        max_tasks (int, optional): Evaluate only the first tasks (quick runs).
+
+    Returns:
+        dict: ``tasks`` (one record per task), ``splits`` (per-split means)
+        and ``mean`` (mean over splits) of each metric.
+    """
+    from dapfsr.adaptation import exemplars_from_samples, load_adapted_parameters
+    if mode not in ('source_only', 'adapt', 'deltas'):
+        raise ValueError(f'mode must be source_only, adapt or deltas, got {mode!r}')
+    protocol = DATASETS.build(cfg.one_shot_protocol)
+    metrics = cfg.test_evaluator if isinstance(cfg.test_evaluator, (list, tuple)) else \
+        cfg.test_evaluator.get('metrics', [cfg.test_evaluator])
+    source_state = copy.deepcopy(model.state_dict()) if mode != 'source_only' else None
+    tasks = protocol.tasks()[:max_tasks]
+    records, grid_rows = [], {}
+    for number, task in enumerate(tasks, 1):
+        if mode == 'adapt':
+            model.load_state_dict(source_state)
+            damma = MODELS.build(cfg.adaptation)
+            damma.run(model, exemplars_from_samples(model, protocol.exemplars(task)), seed=task.seed)
+        elif mode == 'deltas':
+            model.load_state_dict(source_state)
+            load_adapted_parameters(model, adapted_parameters_path(deltas_dir, task))
+        model.eval()
+        result, (batch, outputs) = evaluate_task(model, protocol.test_dataset(task), metrics,
+                                                 batch_size)
+        records.append(dict(split=task.split, seed=task.seed, exemplars=list(task.exemplar_subjects),
+                            num_test=len(task.test_indices), **result))
+        print_log(f'[{number}/{len(tasks)}] {task.split} seed {task.seed}: ' +
+                  '  '.join(f'{k} {v:.4f}' for k, v in result.items()), logger='current')
+        if task.split not in grid_rows:
+            grid_rows[task.split] = [
+                [lr, imresize(lr[None], size=s.pred_img.shape[-2:])[0].clamp(0, 1), s.pred_img,
+                 s.gt_img] for lr, s in zip(batch['inputs'][:4], outputs[:4])]
+    if source_state is not None:
+        model.load_state_dict(source_state)
+    summary = summarize(records)
+    if work_dir:
+        os.makedirs(work_dir, exist_ok=True)
+        for split, rows in grid_rows.items():
+            save_image_grid(osp.join(work_dir, f'grid_{mode}_{split}.png'), rows,
+                            ['LR', 'bicubic', mode.replace('_', ' '), 'ground truth'])
+    return summary
+
+
+def summarize(records):
+    """Per-split means over seeds, then the mean over splits (the paper's averaging)."""
+    keys = [k for k in records[0] if isinstance(records[0][k], float)]
+    splits = {}
+    for split in dict.fromkeys(r['split'] for r in records):
+        rows = [r for r in records if r['split'] == split]
+        splits[split] = {k: float(np.mean([r[k] for r in rows])) for k in keys}
+    mean = {k: float(np.mean([s[k] for s in splits.values()])) for k in keys}
+    return dict(tasks=records, splits=splits, mean=mean)
+
+
+def metric_columns(rows):
+    """The metric keys present in any row, in Table 1's order, prefixes ignored."""
+    present = {k for r in rows.values() for k in r}
+    ordered = [k for name in METRIC_ORDER for k in sorted(present) if k.split('/')[-1] == name]
+    return ordered + sorted(present - set(ordered))
+
+
+def results_table(rows, title):
+    """A Markdown table in the shape of Table 1: one row per method, metrics as columns.
+
+    Args:
+        rows (dict[str, dict]): Method name -> its mean metrics.
+        title (str): The benchmark, e.g. ``'CelebA-HQ -> Extended Yale B'``.
+    Metrics a row lacks (e.g. LPIPS without its weights) show as "n/c" (not computed).
+    """
+    columns = metric_columns(rows)
+    arrows = {'LPIPS': ' ↓'}
+    header = [f'{title}'] + [c.split('/')[-1] + arrows.get(c.split('/')[-1], ' ↑') for c in columns]
+    lines = ['| ' + ' | '.join(header) + ' |', '|' + '---|' * len(header)]
+    for name, metrics in rows.items():
+        cells = [f'{metrics[c]:.2f}' if c.endswith('PSNR') and c in metrics else
+                 f'{metrics[c]:.3f}' if c in metrics else 'n/c' for c in columns]
+        lines.append('| ' + ' | '.join([name] + cells) + ' |')
+    return '\n'.join(lines) + '\n'
+
+
+def write_results(path_stem, rows, title, details=None):
+    """Write ``<stem>.md`` (the table) and ``<stem>.json`` (table rows and per-task details)."""
+    os.makedirs(osp.dirname(osp.abspath(path_stem)), exist_ok=True)
+    with open(path_stem + '.md', 'w') as f:
+        f.write(results_table(rows, title))
+    with open(path_stem + '.json', 'w') as f:
+        json.dump(dict(title=title, rows=rows, details=details or {}), f, indent=2)
+    return path_stem + '.md', path_stem + '.json'

@@ -1,0 +1,141 @@
+"""DAMMA (Algorithm 1) on a tiny random DAP-FSR: what changes, alpha, L_s, determinism."""
+import math
+
+import pytest
+import torch
+from adaptation_helpers import build_tiny_model, damma_cfg, make_exemplars
+
+from dapfsr.adaptation import DAMMA, HardLatentMixing, SoftLatentMixing
+from dapfsr.registry import MODELS
+
+
+def snapshot(model):
+    return {k: v.detach().clone() for k, v in model.state_dict().items()}
+
+
+def phi_names(model):
+    return {f'decoder.{n}' for n, _ in model.decoder.style_modulation_parameters()}
+
+
+def test_constrained_adaptation_changes_only_phi():
+    model = build_tiny_model()
+    flags = {n: p.requires_grad for n, p in model.named_parameters()}
+    before = snapshot(model)
+    damma = MODELS.build(damma_cfg())
+    damma.run(model, make_exemplars(), seed=0)
+    after = model.state_dict()
+    phi = phi_names(model)
+    assert phi and all('style_modulation' in n for n in phi)
+    unchanged = [k for k in before if torch.equal(before[k], after[k])]
+    assert set(unchanged) == set(before) - phi  # every phi tensor moved, nothing else did
+    assert {n: p.requires_grad for n, p in model.named_parameters()} == flags
+    assert not model.training
+
+
+def test_whole_decoder_finetuning_keeps_encoder_and_mapping():
+    model = build_tiny_model()
+    before = snapshot(model)
+    MODELS.build(damma_cfg(trainable='decoder', outer_iters=1)).run(model, make_exemplars(), seed=0)
+    after = model.state_dict()
+    changed = {k for k in before if not torch.equal(before[k], after[k])}
+    assert 'decoder.convs.0.conv.weight' in changed and phi_names(model) <= changed
+    assert all(k.startswith('decoder.') and not k.startswith('decoder.style_mapping.') for k in changed)
+
+
+def test_alpha_is_a_sigmoid_in_the_unit_interval_and_restarts_each_outer_iteration():
+    model = build_tiny_model()
+    exemplars = make_exemplars()
+    damma = MODELS.build(damma_cfg(lr_alpha=50.0, optimizer=dict(type='SGD'), outer_iters=2, inner_iters=4,
+                                   augmenter=dict(type='SoftLatentMixing', alpha_init=0.3)))
+    history = damma.run(model, exemplars, seed=0)
+    alphas = torch.tensor([r['alpha'] for r in history])
+    assert alphas.shape == (8, model.decoder.num_latents)
+    assert ((alphas > 0) & (alphas < 1)).all()  # even after huge SGD steps on the logits
+    assert (alphas - 0.3).abs().max() > 0.1  # and it did move
+    augmenter = damma.augmenter
+    augmenter.reset(model, exemplars, 2)  # Algorithm 1, line 4: alpha <- alpha_0
+    assert torch.allclose(augmenter.mixing_weight(), torch.full((model.decoder.num_latents, ), 0.3))
+    assert torch.allclose(augmenter.alpha_logits, torch.full_like(augmenter.alpha_logits,
+                                                                  math.log(0.3 / 0.7)))
+
+
+def test_style_loss_falls_over_the_inner_loop():
+    # Eq. 9 alone drives alpha here: its gradient step must lower L_s in every outer iteration.
+    model = build_tiny_model()
+    cfg = damma_cfg(outer_iters=2, inner_iters=6, lr_alpha=0.1, lr_phi=1e-3,
+                    augmenter=dict(type='SoftLatentMixing', content_weight=0.0))
+    history = MODELS.build(cfg).run(model, make_exemplars(), seed=0)
+    for outer in range(2):
+        style = [r['loss_style'] for r in history if r['outer'] == outer]
+        assert style[-1] < 0.85 * style[0]
+        assert sum(b < a for a, b in zip(style, style[1:])) >= len(style) - 2
+
+
+def test_alpha_step_descends_eq7_with_both_terms():
+    model = build_tiny_model()
+    cfg = damma_cfg(outer_iters=1, inner_iters=8, lr_alpha=0.05, lr_phi=0.0)  # decoder held fixed
+    history = MODELS.build(cfg).run(model, make_exemplars(), seed=0)
+    total = [r['loss_content'] + r['loss_style'] for r in history]
+    assert total[-1] < total[0]
+
+
+def test_same_seed_same_phi_other_seed_other_phi():
+    results = []
+    for seed in (3, 3, 4):
+        model = build_tiny_model()
+        MODELS.build(damma_cfg(outer_iters=1)).run(model, make_exemplars(), seed=seed)
+        results.append([p.detach().clone() for _, p in model.decoder.style_modulation_parameters()])
+    assert all(torch.equal(a, b) for a, b in zip(results[0], results[1]))
+    assert not all(torch.equal(a, b) for a, b in zip(results[0], results[2]))
+
+
+def test_direct_finetuning_uses_the_exemplars_alone():
+    model = build_tiny_model()
+    before = snapshot(model)
+    damma = MODELS.build(damma_cfg(augmenter=None))
+    assert damma.augmenter is None
+    history = damma.run(model, make_exemplars(num=2), seed=0)
+    assert set(history[0]) == {'outer', 'inner', 'loss_pixel', 'loss_perceptual'}
+    changed = {k for k in before if not torch.equal(before[k], model.state_dict()[k])}
+    assert changed == phi_names(model)
+
+
+def test_hard_mixing_swaps_the_last_three_layers():
+    model = build_tiny_model()
+    exemplars = make_exemplars()
+    augmenter = MODELS.build(dict(type='HardLatentMixing', degradation=damma_cfg()['degradation']))
+    assert isinstance(augmenter, HardLatentMixing) and not list(augmenter.parameters())
+    hr, lr = augmenter.generate(model, exemplars, 3)
+    assert hr.shape == (3, 3, 16, 16) and lr.shape == (3, 3, 8, 8)
+    num = model.decoder.num_latents
+    assert augmenter.mixing_weight().tolist() == [0.0] * (num - 3) + [1.0] * 3
+    mixed = augmenter.mixed_latents()
+    assert torch.equal(mixed[:, -3:], augmenter.source_latents[:, -3:])
+    assert torch.equal(mixed[:, :-3], augmenter.target_latents.expand(3, -1, -1)[:, :-3])
+    torch.testing.assert_close(hr, model.decode(mixed))
+
+
+def test_k_exemplars_pair_generated_faces_in_turn():
+    model = build_tiny_model()
+    exemplars = make_exemplars(num=2)
+    augmenter = SoftLatentMixing(alpha_init=0.5, degradation=damma_cfg()['degradation'])
+    augmenter.reset(model, exemplars, 5)
+    assert augmenter.target_latents.shape[0] == 2
+    with torch.no_grad():
+        expected = 0.5 * augmenter.target_latents[[0, 1, 0, 1, 0]] + 0.5 * augmenter.source_latents
+        torch.testing.assert_close(augmenter.mixed_latents(), expected)
+    MODELS.build(damma_cfg(outer_iters=1, inner_iters=1, batch_size=3)).run(model, exemplars, seed=0)
+
+
+@pytest.mark.parametrize('bad, message', [(dict(trainable='encoder'), 'trainable'),
+                                          (dict(inner_iters=0), 'inner_iters'),
+                                          (dict(augmenter=dict(type='SoftLatentMixing', alpha_init=1.0)),
+                                           'alpha_init')])
+def test_bad_settings_are_named(bad, message):
+    with pytest.raises(ValueError, match=message):
+        MODELS.build(damma_cfg(**bad))
+
+
+def test_augmenter_needs_a_degradation():
+    with pytest.raises(ValueError, match='degradation'):
+        DAMMA(outer_iters=1, inner_iters=1, batch_size=1, lr_alpha=0.1, lr_phi=0.1)

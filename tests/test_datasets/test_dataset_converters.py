@@ -4,9 +4,11 @@ import os.path as osp
 import runpy
 import sys
 
+import cv2
+import numpy as np
 import pytest
 
-from dapfsr.datasets import ExtendedYaleBDataset, MultiPIEDataset
+from dapfsr.datasets import ExtendedYaleBDataset, ImageFolderDataset, MultiPIEDataset
 from dapfsr.datasets.annotations import read_face_boxes
 
 from fake_face_trees import fake_multipie
@@ -56,3 +58,31 @@ def test_bad_box_file_and_annotation_file(tmp_path, yaleb_root):
     bad.write_text(json.dumps(dict(data_list=[])))
     with pytest.raises(ValueError, match='bad annotation file .*bad.json'):
         ExtendedYaleBDataset(yaleb_root, ann_file=str(bad))
+
+
+def test_wider_face_tiny_crops_feed_the_lr_folder(tmp_path, monkeypatch, capsys):
+    root = tmp_path / 'WIDER'
+    (root / 'wider_face_split').mkdir(parents=True)
+    (root / 'WIDER_val' / 'images' / '0--Parade').mkdir(parents=True)
+    frame = np.zeros((80, 100, 3), np.uint8)
+    frame[20:34, 30:42] = 255  # the tiny face, 12 x 14
+    cv2.imwrite(str(root / 'WIDER_val' / 'images' / '0--Parade' / 'a.jpg'), frame)
+    # x y w h blur expression illumination invalid occlusion pose
+    (root / 'wider_face_split' / 'wider_face_val_bbx_gt.txt').write_text(
+        '0--Parade/a.jpg\n4\n'
+        '30 20 12 14 0 0 0 0 0 0\n'   # kept
+        '0 0 40 40 0 0 0 0 0 0\n'     # too large
+        '50 50 10 10 0 0 0 1 0 0\n'   # marked invalid
+        '92 70 10 12 1 0 0 0 1 0\n'   # kept: sticks out of the frame
+        '0--Parade/empty.jpg\n0\n0 0 0 0 0 0 0 0 0 0\n')
+    out = tmp_path / 'tiny'
+    run_converter('wider_face', root, '--out-dir', out, monkeypatch=monkeypatch)
+    assert f'{out}: 2 faces' in capsys.readouterr().out
+    first = cv2.imread(str(out / '0--Parade' / 'a_0.png'))
+    assert first.shape == (17, 17, 3)  # 1.2 x the longer side, around the box centre
+    assert first[8, 8].min() > 235 and first[0, 0].max() < 20  # JPEG: near, not exact
+    assert cv2.imread(str(out / '0--Parade' / 'a_1.png')).shape == (14, 14, 3)
+    dataset = ImageFolderDataset(str(out), pipeline=[dict(type='LoadFaceImage', key='lr'),
+                                                     dict(type='MatlabResize', keys='lr', size=16),
+                                                     dict(type='PackFaceInputs')])
+    assert len(dataset) == 2 and dataset[0]['inputs'].shape == (3, 16, 16)

@@ -8,12 +8,15 @@ from dapfsr.structures import FaceSRDataSample
 
 
 def image_to_tensor(img):
-    """(H, W, C) uint8 or float [0, 1] array -> (C, H, W) float32 tensor in [0, 1]."""
+    """(H, W, C) uint8 or float array -> (C, H, W) float32 tensor in [0, 1].
+
+    Float images are clamped: bicubic resizing overshoots [0, 1] at edges.
+    """
     img = np.asarray(img)
     if img.ndim == 2:
         img = img[..., None]
     scale = 255.0 if img.dtype == np.uint8 else 65535.0 if img.dtype == np.uint16 else 1.0
-    return torch.from_numpy(np.ascontiguousarray(img.transpose(2, 0, 1))).float().div_(scale)
+    return torch.from_numpy(np.ascontiguousarray(img.transpose(2, 0, 1))).float().div_(scale).clamp_(0, 1)
 
 
 @TRANSFORMS.register_module()

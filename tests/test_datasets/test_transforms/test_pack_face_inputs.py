@@ -23,9 +23,10 @@ def test_pair_packs_lr_as_inputs():
 
 
 def test_hr_only_puts_hr_in_inputs_and_lr_only_has_no_gt():
-    gt = np.zeros((4, 4, 1), np.float32)
+    gt = np.array([[-0.02, 0.5], [1.03, 1.0]], np.float32)[..., None]  # bicubic overshoot
     out = PackFaceInputs()(dict(gt=gt))
-    assert out['inputs'].shape == (1, 4, 4) and 'lr_img' not in out['data_samples']
+    assert out['inputs'].shape == (1, 2, 2) and 'lr_img' not in out['data_samples']
+    torch.testing.assert_close(out['inputs'], torch.tensor([[[0.0, 0.5], [1.0, 1.0]]]))
     out = PackFaceInputs()(dict(lr=np.zeros((2, 2, 3), np.uint8)))
     assert 'gt_img' not in out['data_samples'] and out['inputs'].shape == (3, 2, 2)
 

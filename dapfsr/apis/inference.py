@@ -4,14 +4,17 @@ import os.path as osp
 import numpy as np
 import torch
 from mmengine.config import Config
-from mmengine.runner import load_checkpoint
 
 from dapfsr.datasets.transforms.formatting import image_to_tensor
 from dapfsr.datasets.transforms.loading import read_image
 from dapfsr.datasets.transforms.matlab_resize import matlab_imresize
 from dapfsr.registry import MODELS
 from dapfsr.structures import FaceSRDataSample
-from dapfsr.utils import register_all_modules
+from dapfsr.utils import load_checkpoint_file, register_all_modules, state_dict_from_checkpoint
+
+# Frozen sub-modules that load their own pretrained weights when built, so a
+# published checkpoint may leave them out (tools/model_converters/publish_model.py).
+SELF_LOADING_MODULES = ('perceptual.', )
 
 
 def init_model(config, checkpoint=None, adapted=None, device='cpu', cfg_options=None):
@@ -40,12 +43,23 @@ def init_model(config, checkpoint=None, adapted=None, device='cpu', cfg_options=
     if checkpoint is not None:
         if not osp.isfile(checkpoint):
             raise FileNotFoundError(f'checkpoint not found: {checkpoint}')
-        load_checkpoint(model, checkpoint, map_location='cpu', strict=True)
+        load_model_weights(model, checkpoint)
     if adapted is not None:
         from dapfsr.adaptation import load_adapted_parameters
         load_adapted_parameters(model, adapted)
     model.cfg = config
     return model.to(device).eval()
+
+
+def load_model_weights(model, checkpoint):
+    """Load a checkpoint into ``model``: every key must fit, and only the
+    :data:`SELF_LOADING_MODULES` may be absent from the file."""
+    state = state_dict_from_checkpoint(load_checkpoint_file(checkpoint))
+    missing, unexpected = model.load_state_dict(state, strict=False)
+    missing = [k for k in missing if not k.startswith(SELF_LOADING_MODULES)]
+    if missing or unexpected:
+        raise ValueError(f'{checkpoint} does not fit {type(model).__name__}: missing '
+                         f'{missing[:5]}, unexpected {unexpected[:5]}')
 
 
 def lr_size_of(model):

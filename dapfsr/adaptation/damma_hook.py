@@ -113,13 +113,16 @@ class DAMMAHook(Hook):
         set_random_seed(seed)
         adaptation = MODELS.build(cfg)
         exemplars = self.load_exemplars(runner, model, adaptation)
+        was_training = model.training
+        model.eval()  # the Runner's model is in train mode before the test loop starts
         before = self.super_resolve(model, exemplars.lr)
         self.history = adaptation.run(model, exemplars, seed=seed)
+        if self.save_samples:
+            self.write_samples(runner.work_dir, model, adaptation, exemplars, before)
+        model.train(was_training)
         out_file = self.out_file or osp.join(runner.work_dir, 'adapted_parameters.pth')
         keys = save_adapted_parameters(model, out_file, source, adaptation=cfg)
         runner.logger.info(f'DAMMA: saved {len(keys)} adapted tensors to {out_file}')
-        if self.save_samples:
-            self.write_samples(runner.work_dir, model, adaptation, exemplars, before)
         return out_file
 
     @staticmethod

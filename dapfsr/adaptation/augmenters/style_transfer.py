@@ -4,6 +4,8 @@ The content faces are source-domain faces drawn by the decoder, G(w^s) with
 w^s = mu_w + sigma_w eps (no source dataset is needed at deployment); the
 style is the exemplar HR face (exemplar i mod K for face i).
 """
+import os.path as osp
+
 import torch
 import torch.nn as nn
 
@@ -54,6 +56,9 @@ def adaptive_instance_norm(content, style_mean, style_std):
 def load_sequential_weights(module, path, what):
     """Load a Sequential's state dict from ``path``, keeping the keys it has (a full VGG-19 file fits
     the relu4_1 encoder); missing keys or wrong shapes are an error naming the file."""
+    if not osp.isfile(path):
+        raise FileNotFoundError(f'AdaIN weights not found: {path} (pytorch-AdaIN\'s vgg_normalised.pth '
+                                'and decoder.pth, from its releases)')
     state = state_dict_from_checkpoint(load_checkpoint_file(path))
     own = module.state_dict()
     missing = [k for k in own if k not in state]

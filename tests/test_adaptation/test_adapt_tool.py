@@ -1,0 +1,91 @@
+"""tools/adapt.py and DAMMAHook in an mmengine Runner, with a tiny model and its checkpoint."""
+import importlib.util
+import json
+import os.path as osp
+
+import cv2
+import numpy as np
+import pytest
+import torch
+from adaptation_helpers import HR_SIZE, LR_SIZE, TINY_MODEL, build_tiny_model, damma_cfg
+
+from dapfsr.adaptation import DAMMAHook, read_adapted_parameters
+
+REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+
+
+def load_tool():
+    spec = importlib.util.spec_from_file_location('dapfsr_tools_adapt', osp.join(REPO_ROOT, 'tools', 'adapt.py'))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def write_setup(tmp_path, yaleb='CroppedYale'):
+    """A tiny adaptation config (target: one Yale B split at 16/8 px) and a source checkpoint."""
+    pipeline = [dict(type='LoadFaceImage', key='gt', num_channels=3),
+                dict(type='CropAndResize', keys=['gt'], size=HR_SIZE),
+                dict(type='RandomFaceAffine', preset='moderate', seed=0),
+                dict(type='MatlabResize', keys=['lr'], size=LR_SIZE),
+                dict(type='PackFaceInputs')]
+    target = dict(type='ExtendedYaleBDataset', data_root=yaleb, conditions=['A+000E+00'],
+                  test_mode=True, pipeline=pipeline)
+    config = tmp_path / 'adapt_tiny.py'
+    config.write_text(
+        f"_base_ = [{osp.join(REPO_ROOT, 'configs/_base_/default_runtime.py')!r}]\n"
+        f"model = {TINY_MODEL!r}\n"
+        f"adaptation = {damma_cfg(outer_iters=1, inner_iters=2)!r}\n"
+        f"target_dataset = {target!r}\n"
+        "test_dataloader = dict(batch_size=8, num_workers=0, dataset=target_dataset,\n"
+        "                       sampler=dict(type='DefaultSampler', shuffle=False))\n"
+        "test_evaluator = [dict(type='PSNR')]\n"
+        "test_cfg = dict(type='TestLoop')\n")
+    checkpoint = tmp_path / 'source.pth'
+    torch.save(dict(state_dict=build_tiny_model().state_dict(), meta=dict()), checkpoint)
+    return str(config), str(checkpoint)
+
+
+def write_face(path, size):
+    cv2.imwrite(str(path), np.random.default_rng(0).integers(0, 256, (size, size, 3), dtype=np.uint8))
+    return str(path)
+
+
+def test_adapt_from_exemplar_files(tmp_path):
+    config, checkpoint = write_setup(tmp_path)
+    hr = write_face(tmp_path / 'hr.png', HR_SIZE)
+    out = str(tmp_path / 'out' / 'adapted.pth')
+    load_tool().main([config, checkpoint, '--exemplar-hr', hr, hr, '--work-dir', str(tmp_path / 'work'),
+                      '--out', out, '--seed', '5'])
+    state, meta = read_adapted_parameters(out)
+    model = build_tiny_model()
+    assert set(state) == {f'decoder.{n}' for n, _ in model.decoder.style_modulation_parameters()}
+    assert meta['source_checkpoint'] == checkpoint
+    for name in ('damma_exemplars.png', 'damma_generated.png'):
+        assert cv2.imread(str(tmp_path / 'work' / name)) is not None
+
+
+def test_adapt_tool_names_bad_exemplars(tmp_path):
+    config, checkpoint = write_setup(tmp_path)
+    missing = str(tmp_path / 'missing.png')
+    with pytest.raises(SystemExit, match=f'file not found: {missing}'):
+        load_tool().main([config, checkpoint, '--exemplar-hr', missing])
+    big = write_face(tmp_path / 'big.png', 2 * HR_SIZE)
+    with pytest.raises(ValueError, match=f'exemplar HR {big} is 32x32'):
+        load_tool().main([config, checkpoint, '--exemplar-hr', big, '--work-dir', str(tmp_path)])
+
+
+def test_adapt_on_a_protocol_split_then_test(tmp_path, yaleb_root):
+    config, checkpoint = write_setup(tmp_path, yaleb=yaleb_root)
+    metrics = tmp_path / 'metrics.json'
+    load_tool().main([config, checkpoint, '--split', 'A+000E+00', '--exemplar-seed', '1', '--test',
+                      '--work-dir', str(tmp_path / 'work'), '--metrics-out', str(metrics), '--no-samples'])
+    assert np.isfinite(json.loads(metrics.read_text())['PSNR'])
+    _, meta = read_adapted_parameters(str(tmp_path / 'work' / 'adapted_parameters.pth'))
+    assert meta['source_checkpoint'] == checkpoint
+
+
+def test_hook_needs_exactly_one_exemplar_source():
+    with pytest.raises(ValueError, match='exactly one'):
+        DAMMAHook()
+    with pytest.raises(ValueError, match='exactly one'):
+        DAMMAHook(exemplar_hr=['a.png'], protocol=dict(split='A+000E+00'))

@@ -1,12 +1,13 @@
 """The one-shot exemplar(s) of a target domain: K HR/LR pairs in the model's range."""
-from typing import NamedTuple
+from dataclasses import dataclass
 
 import torch
 
 from dapfsr.datasets.transforms import image_to_tensor, read_image
 
 
-class Exemplars(NamedTuple):
+@dataclass(frozen=True)
+class Exemplars:
     """K target-domain pairs, the D_t of sec. 3.
 
     Attributes:

@@ -1,0 +1,1 @@
+from .sample_grid_hook import SampleGridHook  # noqa: F401

@@ -1,1 +1,2 @@
 from .dapfsr import DAPFSR  # noqa: F401
+from .stylegan2 import MultiOptimWrapperConstructor, StyleGAN2  # noqa: F401

@@ -12,8 +12,8 @@ import time
 import torch
 from mmengine.config import Config
 
+import dapfsr  # noqa: F401
 from dapfsr.registry import MODELS
-from dapfsr.utils import register_all_modules
 
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 PROFILES = {'paper (128 px)': 'configs/_base_/models/stylegan2_paper.py',
@@ -40,7 +40,6 @@ def main():
     parser.add_argument('--batch-sizes', type=int, nargs='+', default=[1, 16])
     parser.add_argument('--repeats', type=int, default=3)
     args = parser.parse_args()
-    register_all_modules()
     device = torch.device(args.device)
     print(f'StyleGANDecoder, random weights, W+ input, device {device}, '
           f'{torch.get_num_threads()} threads')

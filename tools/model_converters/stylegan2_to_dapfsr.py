@@ -18,8 +18,7 @@ import torch
 
 from dapfsr.models.decoders import (StyleGANDecoder, convert_stylegan2_state_dict,
                                     detect_stylegan2_layout, infer_decoder_config,
-                                    select_generator_state)
-from dapfsr.utils import load_checkpoint_file
+                                    read_stylegan2_checkpoint, select_generator_state)
 
 
 def parse_args(argv=None):
@@ -35,14 +34,8 @@ def parse_args(argv=None):
     return parser.parse_args(argv)
 
 
-def load_source(path):
-    """Load SRC; rosinality's training checkpoints pickle their argparse options."""
-    with torch.serialization.safe_globals([argparse.Namespace]):
-        return load_checkpoint_file(path)
-
-
 def convert(args):
-    state = select_generator_state(load_source(args.src), args.prefix)
+    state = select_generator_state(read_stylegan2_checkpoint(args.src), args.prefix)
     source = detect_stylegan2_layout(state) if args.source == 'auto' else args.source
     state = convert_stylegan2_state_dict(state, source)
     cfg = dict(infer_decoder_config(state), lr_mlp=args.lr_mlp)

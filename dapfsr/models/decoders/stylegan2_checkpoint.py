@@ -10,6 +10,7 @@
 
 Every layout stores weights at unit scale, so conversion is renaming only.
 """
+import argparse
 import re
 
 import torch
@@ -101,6 +102,13 @@ def select_generator_state(checkpoint, prefix=None):
     return state
 
 
+def read_stylegan2_checkpoint(path, map_location='cpu'):
+    """Load a checkpoint file with weights_only=True; rosinality's training
+    checkpoints also pickle their ``argparse.Namespace`` options, allowed here."""
+    with torch.serialization.safe_globals([argparse.Namespace]):
+        return load_checkpoint_file(path, map_location)
+
+
 def load_stylegan2_checkpoint(decoder, path, prefix=None, map_location='cpu'):
     """Load generator weights from a dapfsr, mmagic or rosinality checkpoint file.
 
@@ -112,7 +120,7 @@ def load_stylegan2_checkpoint(decoder, path, prefix=None, map_location='cpu'):
             names the file and the first mismatching keys.
     """
     state = convert_stylegan2_state_dict(
-        select_generator_state(load_checkpoint_file(path, map_location), prefix))
+        select_generator_state(read_stylegan2_checkpoint(path, map_location), prefix))
     own = decoder.state_dict()
     missing = [k for k in own if k not in state and k not in LATENT_STATISTICS]
     unexpected = [k for k in state if k not in own]

@@ -1,6 +1,7 @@
 """Our decoder against the reference implementations (fixtures made by
 tools/model_converters/make_stylegan2_fixtures.py from mmagic 1.2.0 and
 rosinality/stylegan2-pytorch)."""
+import argparse
 import os.path as osp
 import sys
 
@@ -52,6 +53,15 @@ def test_loading_a_release_computes_latent_statistics():
     w = decoder.style_mapping(torch.randn(5000, decoder.style_channels))
     assert torch.allclose(decoder.latent_mean, w.mean(0), atol=0.1 * w.std(0).mean().item())
     assert torch.allclose(decoder.latent_std, w.std(0), rtol=0.1)
+
+
+def test_rosinality_training_checkpoint_with_its_options_loads(tmp_path):
+    ckpt = load_checkpoint_file(osp.join(DATA, 'rosinality_generator.pth'))
+    ckpt['args'] = argparse.Namespace(size=32, n_mlp=2)  # train.py pickles its options
+    torch.save(ckpt, tmp_path / '000100.pt')
+    x = reference('rosinality')
+    decoder = StyleGANDecoder(**x['config'], pretrained=dict(ckpt_path=str(tmp_path / '000100.pt')))
+    assert (draw_all(decoder.eval(), x)['img_z'] - x['img_z']).abs().max() <= 1e-4
 
 
 def test_mmagic_key_renaming():

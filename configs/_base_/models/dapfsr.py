@@ -20,6 +20,7 @@ model = dict(
     decoder=dict(type='StyleGANDecoder', out_size=128, style_channels=512, num_mlps=8,
                  channel_multiplier=2),
     decoder_checkpoint='checkpoints/stylegan2_celeba128.pth',
+    decoder_checkpoint_prefix='generator_ema',  # the EMA generator of the GAN checkpoint
     perceptual=dict(type='VGG19Features', layers=('relu1_1', 'relu2_1', 'relu3_1', 'relu4_1'),
                     pretrained='checkpoints/vgg19-dcbb9e9d.pth'),
     offset_scale=True,  # Table 2, row C (Eq. 2)

@@ -1,8 +1,8 @@
 # Encoder training, paper profile. The paper's supplementary values are not
 # available: Adam at 1e-4 is pSp's learning rate for the same kind of encoder
-# (a ResNet into StyleGAN's W+); 100k iterations of 16 faces are about 13 epochs
-# of aligned CelebA (~120k training faces after MTDN's attribute filter); the
-# step at 80k is a common final decay. See configs/dapfsr/README.md.
+# (a ResNet into StyleGAN's W+); 100k iterations of 16 faces are about 12 epochs
+# of aligned CelebA's training faces after MTDN's attribute filter; the step at
+# 80k is a common final decay. See configs/dapfsr/README.md.
 optim_wrapper = dict(type='OptimWrapper',
                      optimizer=dict(type='Adam', lr=1e-4, betas=(0.9, 0.999)))
 param_scheduler = [dict(type='MultiStepLR', by_epoch=False, milestones=[80000], gamma=0.1)]

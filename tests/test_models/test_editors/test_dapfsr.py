@@ -1,10 +1,13 @@
 import copy
+import os.path as osp
 
 import pytest
 import torch
+from mmengine.config import Config
+from mmengine.dataset import pseudo_collate
 from mmengine.optim import OptimWrapper
 
-from dapfsr.registry import MODELS
+from dapfsr.registry import DATASETS, MODELS
 from dapfsr.structures import FaceSRDataSample
 
 TINY_DECODER = dict(type='StyleGANDecoder', out_size=16, style_channels=16, num_mlps=2,
@@ -160,3 +163,55 @@ def test_a_wrong_decoder_checkpoint_names_the_file(tmp_path):
         tiny_model(decoder_checkpoint=str(wrong))
     with pytest.raises(FileNotFoundError, match='no_such.pth'):
         tiny_model(decoder_checkpoint=str(tmp_path / 'no_such.pth'))
+
+
+CONFIG_DIR = osp.join(osp.dirname(__file__), '..', '..', '..', 'configs', 'dapfsr')
+TABLE2_ROWS = {  # row: (multi_scale, istn_positions, offset_scale)
+    'baseline': (False, (), False), 'a_multiscale': (True, (), False),
+    'b_istn': (True, (0, 1, 2), False), 'c_offset': (True, (0, 1, 2), True)}
+
+
+@pytest.mark.parametrize('profile', ['celeba', 'celeba_hq_small'])
+@pytest.mark.parametrize('row', sorted(TABLE2_ROWS))
+def test_table2_rows_are_configs(profile, row):
+    cfg = Config.fromfile(osp.join(CONFIG_DIR, f'table2_{profile}_{row}.py'))
+    flags = (cfg.model.encoder.multi_scale, tuple(cfg.model.encoder.istn_positions),
+             cfg.model.offset_scale)
+    assert flags == TABLE2_ROWS[row]
+    assert cfg.test_dataloader.dataset.type == 'ExtendedYaleBDataset'
+    assert cfg.train_dataloader.dataset.type == Config.fromfile(
+        osp.join(CONFIG_DIR, f'{profile}.py')).train_dataloader.dataset.type
+
+
+def test_paper_profile_config_builds_the_paper_network():
+    cfg = Config.fromfile(osp.join(CONFIG_DIR, 'celeba.py'))
+    assert (cfg.scale_lr, cfg.model.decoder.out_size) == (16, 128)
+    assert cfg.model.perceptual.layers == ('relu1_1', 'relu2_1', 'relu3_1', 'relu4_1')
+    model_cfg = cfg.model.to_dict()
+    model_cfg['perceptual'].update(pretrained=None, allow_random_weights=True)  # no ImageNet file
+    model = MODELS.build(model_cfg)
+    assert model.encoder.backbone.stage_channels[-1] == 2048  # ResNet-50
+    assert len(model.encoder.ales) == model.decoder.num_latents == 12
+    assert model.encoder.style_channels == 512 and model.encoder.context_size == 16
+
+
+def test_small_profile_config_trains_on_real_faces(celeba_hq_root):
+    cfg = Config.fromfile(osp.join(CONFIG_DIR, 'celeba_hq_small.py'))
+    dataset_cfg = cfg.train_dataloader.dataset.to_dict()
+    dataset_cfg['data_root'] = celeba_hq_root
+    dataset = DATASETS.build(dataset_cfg)
+    batch = pseudo_collate([dataset[i] for i in range(2)])
+    assert batch['inputs'][0].shape == (3, 16, 16)
+    assert batch['data_samples'][0].gt_img.shape == (3, 64, 64)
+    model_cfg = cfg.model.to_dict()
+    model_cfg['decoder_checkpoint'] = None  # the trained small decoder is not needed here
+    torch.manual_seed(0)
+    model = MODELS.build(model_cfg)
+    model.init_weights()  # the shipped EfficientNet-Lite0 weights into the backbone
+    optim_wrapper = OptimWrapper(torch.optim.Adam(model.encoder.parameters(), lr=1e-4))
+    losses = model.train_step(batch, optim_wrapper)
+    assert all(torch.isfinite(v) for v in losses.values())
+    model.eval()
+    with torch.no_grad():
+        samples = model.test_step(batch)
+    assert samples[0].pred_img.shape == (3, 64, 64)

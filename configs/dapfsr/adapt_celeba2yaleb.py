@@ -13,6 +13,8 @@ _base_ = [
 ]
 
 benchmark_name = 'CelebA -> Extended Yale B'
+# The trained DAP-FSR checkpoint holds the decoder and the encoder: no separate files.
+model = dict(decoder_checkpoint=None, encoder=dict(backbone=dict(pretrained=None)))
 train_dataloader = None  # deployment: the source data is not needed
 val_dataloader = None
 test_evaluator = [

@@ -38,6 +38,10 @@ def _unwrap(model):
 def save_adapted_parameters(model, path, source_checkpoint, adaptation=None):
     """Save the tensors of ``model`` that differ from ``source_checkpoint``.
 
+    Tensors the source does not hold are not compared: modules that load their
+    own weights when built (the perceptual extractor of a published
+    checkpoint) are no part of an adaptation.
+
     Args:
         model (nn.Module): The adapted model (its state-dict keys are those
             of the source checkpoint's ``state_dict``).
@@ -50,10 +54,9 @@ def save_adapted_parameters(model, path, source_checkpoint, adaptation=None):
         list[str]: The saved keys.
     """
     source = state_dict_from_checkpoint(load_checkpoint_file(source_checkpoint))
-    changed = {}
-    for name, tensor in _unwrap(model).state_dict().items():
-        if name not in source or not torch.equal(tensor.cpu(), source[name].cpu()):
-            changed[name] = tensor.detach().cpu().clone()
+    changed = {name: tensor.detach().cpu().clone()
+               for name, tensor in _unwrap(model).state_dict().items()
+               if name in source and not torch.equal(tensor.cpu(), source[name].cpu())}
     meta = dict(format=FORMAT, version=1, source_checkpoint=str(source_checkpoint),
                 source_sha256=file_sha256(source_checkpoint), adapted_keys=sorted(changed),
                 adaptation=str(adaptation) if adaptation is not None else '')

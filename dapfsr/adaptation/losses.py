@@ -2,7 +2,9 @@
 
 The paper writes ||.||_2 for every loss; it names Eq. 3's the "MSE" loss, so
 all of them are implemented as mean squared errors, summed over the layers of
-the perceptual extractor F (equal weights, as Eq. 4).
+the perceptual extractor F with the per-layer weights of Eq. 4 (the model's
+``perceptual_layer_weights``: equal in the paper profile; in the small profile
+they scale each EfficientNet layer to a relative error).
 """
 import torch
 import torch.nn.functional as F
@@ -23,13 +25,21 @@ def feature_statistics(feat, eps=1e-5):
     return flat.mean(2), (flat.var(2, unbiased=False) + eps).sqrt()
 
 
-def content_loss(feats, target_feats):
-    """Eq. 8: L_c = sum_l MSE(F_l(G(w^m)), F_l(G(w^s))); lists of (N, C, H, W) maps."""
-    return sum(F.mse_loss(f, t) for f, t in zip(feats, target_feats))
+def _layer_weights(layer_weights, num):
+    weights = [1.0] * num if layer_weights is None else list(layer_weights)
+    if len(weights) != num:
+        raise ValueError(f'{len(weights)} layer weights for {num} feature layers')
+    return weights
 
 
-def style_loss(feats, target_statistics):
-    """Eq. 9: L_s = sum_l MSE(mu_l(F(G(w^m))), mu_l(F(I^t))) + MSE(sigma_l(.), sigma_l(.)).
+def content_loss(feats, target_feats, layer_weights=None):
+    """Eq. 8: L_c = sum_l lambda_l MSE(F_l(G(w^m)), F_l(G(w^s))); lists of (N, C, H, W) maps."""
+    weights = _layer_weights(layer_weights, len(feats))
+    return sum(w * F.mse_loss(f, t) for w, f, t in zip(weights, feats, target_feats))
+
+
+def style_loss(feats, target_statistics, layer_weights=None):
+    """Eq. 9: L_s = sum_l lambda_l [MSE(mu_l(F(G(w^m))), mu_l(F(I^t))) + MSE(sigma_l(.), sigma_l(.))].
 
     mu and sigma are the per-channel mean and standard deviation of each map
     (the paper says "mean and variance"; its sigma, as in AdaIN's style loss,
@@ -40,11 +50,14 @@ def style_loss(feats, target_statistics):
         target_statistics (list[tuple[Tensor, Tensor]]): (mu, sigma) of the
             exemplar's maps per layer, (N, C_l) each (the exemplar that each
             generated face is styled after) or (1, C_l) to broadcast.
+        layer_weights (Sequence[float], optional): lambda_l; None: all 1.
     """
     total = 0.
-    for feat, (mean_t, std_t) in zip(feats, target_statistics):
+    for weight, feat, (mean_t, std_t) in zip(_layer_weights(layer_weights, len(feats)), feats,
+                                              target_statistics):
         mean, std = feature_statistics(feat)
-        total = total + F.mse_loss(mean, mean_t.expand_as(mean)) + F.mse_loss(std, std_t.expand_as(std))
+        total = total + weight * (F.mse_loss(mean, mean_t.expand_as(mean)) +
+                                  F.mse_loss(std, std_t.expand_as(std)))
     return total
 
 

@@ -61,3 +61,15 @@ def test_wrong_source_or_file_is_refused(adapted, tmp_path):
         load_adapted_parameters(bigger, path)
     with pytest.raises(FileNotFoundError, match='missing.pth'):
         load_adapted_parameters(build_tiny_model(), str(tmp_path / 'missing.pth'))
+
+
+def test_tensors_the_source_lacks_are_not_saved(tmp_path):
+    # a published checkpoint may leave out the perceptual extractor, which loads its own weights
+    model = build_tiny_model()
+    source = str(tmp_path / 'published.pth')
+    torch.save({k: v for k, v in model.state_dict().items() if not k.startswith('perceptual.')}, source)
+    with torch.no_grad():
+        model.decoder.to_rgb1.conv.style_modulation.bias.add_(1.0)
+        model.perceptual.features[0].bias.add_(1.0)
+    keys = save_adapted_parameters(model, str(tmp_path / 'adapted.pth'), source)
+    assert keys == ['decoder.to_rgb1.conv.style_modulation.bias']

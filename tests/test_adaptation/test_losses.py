@@ -27,6 +27,7 @@ def test_content_loss_sums_layer_mses():
     a = [torch.zeros(1, 2, 2, 2), torch.zeros(1, 1, 1, 1)]
     b = [torch.ones(1, 2, 2, 2), torch.full((1, 1, 1, 1), 3.0)]
     assert content_loss(a, b).item() == 1.0 + 9.0
+    assert content_loss(a, b, layer_weights=[2.0, 0.5]).item() == 2.0 + 4.5  # Eq. 4's layer weights
 
 
 def test_style_loss_compares_means_and_stds():
@@ -36,6 +37,7 @@ def test_style_loss_compares_means_and_stds():
     assert style_loss([feat], stats).item() == 0.0
     shifted = feat + 2.0  # same std, every mean off by 2
     torch.testing.assert_close(style_loss([shifted], stats), torch.tensor(4.0))
+    torch.testing.assert_close(style_loss([shifted], stats, layer_weights=[0.5]), torch.tensor(2.0))
     one = [(stats[0][0][:1], stats[0][1][:1])]  # a single exemplar broadcasts over the batch
     assert style_loss([feat[:1].expand(3, -1, -1, -1)], one).item() == 0.0
 

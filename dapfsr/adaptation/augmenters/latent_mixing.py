@@ -74,7 +74,8 @@ class SoftLatentMixing(LatentMixing):
     L(alpha) = ``content_weight`` L_c + ``style_weight`` L_s (Eq. 7; 1 and 1
     in the paper) with L_c = ||F(G(w^m)) - F(G(w^s))|| (Eq. 8) and L_s the
     mean/std distance of F(G(w^m)) to F(I_HR^t) (Eq. 9); F is the model's
-    perceptual extractor (that of Eq. 4), G the current decoder.
+    perceptual extractor (that of Eq. 4, with its per-layer weights), G the
+    current decoder.
 
     Args:
         alpha_init (float): alpha_0 in (0, 1), the same for every layer.
@@ -110,8 +111,9 @@ class SoftLatentMixing(LatentMixing):
         feats = model.perceptual(model.decode(self.mixed_latents()))
         with torch.no_grad():
             source_feats = model.perceptual(model.decode(self.source_latents))
-        return dict(loss_content=self.content_weight * content_loss(feats, source_feats),
-                    loss_style=self.style_weight * style_loss(feats, self.style_statistics))
+        weights = getattr(model, 'perceptual_layer_weights', None)
+        return dict(loss_content=self.content_weight * content_loss(feats, source_feats, weights),
+                    loss_style=self.style_weight * style_loss(feats, self.style_statistics, weights))
 
 
 @MODELS.register_module()

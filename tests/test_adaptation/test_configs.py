@@ -1,0 +1,41 @@
+"""Every adaptation config parses, builds its adaptation and degrades like its target data."""
+import glob
+import os.path as osp
+
+import pytest
+import torch
+from mmengine.config import Config
+
+from dapfsr.adaptation import DAMMA
+from dapfsr.registry import MODELS
+
+REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+CONFIGS = sorted(glob.glob(osp.join(REPO_ROOT, 'configs', 'dapfsr', 'adapt_*.py')))
+
+
+def test_every_table_row_has_a_config_in_both_profiles():
+    names = {osp.basename(p) for p in CONFIGS}
+    for stem in ('adapt_celeba2yaleb', 'adapt_celeba_hq2yaleb_small'):
+        for row in ('', '_hardmix', '_softmix_full_decoder', '_direct_ft', '_adain'):
+            assert f'{stem}{row}.py' in names
+
+
+@pytest.mark.parametrize('path', CONFIGS, ids=osp.basename)
+def test_adaptation_config(path):
+    cfg = Config.fromfile(path)
+    assert cfg.model.decoder_checkpoint is None  # the trained checkpoint holds the decoder
+    assert {'target_dataset', 'one_shot_protocol', 'test_evaluator'} <= set(cfg)
+    if cfg.adaptation.get('augmenter', {}) and cfg.adaptation.augmenter['type'] == 'AdaINStyleTransfer':
+        with pytest.raises(FileNotFoundError, match='AdaIN weights not found'):
+            MODELS.build(cfg.adaptation)
+        return
+    damma = MODELS.build(cfg.adaptation)
+    assert isinstance(damma, DAMMA)
+    target = cfg.test_dataloader.dataset.pipeline
+    lr_size = next(t['size'] for t in target if t['type'] == 'MatlabResize' and 'lr' in t['keys'])
+    hr_size = cfg.model.decoder.out_size
+    lr = damma.degradation(torch.zeros(1, 3, hr_size, hr_size))
+    assert lr.shape == (1, 3, lr_size, lr_size)
+    affine = next(t for t in target if t['type'] == 'RandomFaceAffine')
+    assert [t['preset'] for t in cfg.adaptation.degradation if t['type'] == 'RandomFaceAffine'] == \
+        [affine['preset']]

@@ -50,6 +50,6 @@ def test_grids_at_interval_and_last_iteration_with_fixed_latents(tmp_path):
 
 
 def test_missing_generator_is_named(tmp_path):
-    with pytest.raises(AttributeError, match='no "decoder"'):
-        tiny_runner(tmp_path, [dict(type='SampleGridHook', interval=1, generator_name='decoder')],
+    with pytest.raises(AttributeError, match='no "generator_avg"'):
+        tiny_runner(tmp_path, [dict(type='SampleGridHook', interval=1, generator_name='generator_avg')],
                     max_iters=1).train()

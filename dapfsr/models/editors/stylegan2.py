@@ -1,4 +1,4 @@
-"""StyleGAN2 training of the decoder G (procurement stage, sec. 4.3: "following the protocols of StyleGAN")."""
+"""StyleGAN2 training of the decoder G (sec. 4.3: "following the protocols of StyleGAN")."""
 import copy
 
 import torch
@@ -20,6 +20,11 @@ class StyleGAN2(BaseModel):
     mixing with probability ``mixing_prob``. Every random draw of a step (z,
     mixing, noise maps) comes from a generator seeded by (``seed``, step), so
     a resumed run repeats an uninterrupted one.
+
+    Under ``MMSeparateDistributedDataParallel`` (one DDP per trained
+    sub-module, as mmagic's GANs use) ``generator`` and ``discriminator``
+    are wrappers: forward passes go through them, attributes are read from
+    :attr:`decoder`.
 
     Saving (``state_dict``) first recomputes mu_w / sigma_w (Eq. 2) of both
     generators from their mapping networks, so the checkpoint's
@@ -66,10 +71,15 @@ class StyleGAN2(BaseModel):
         self.register_state_dict_pre_hook(lambda module, prefix, keep_vars:
                                           module.update_latent_statistics())
 
+    @property
+    def decoder(self):
+        """The trained :class:`StyleGANDecoder` itself (``generator`` without a DDP wrapper)."""
+        return self.generator.module if is_model_wrapper(self.generator) else self.generator
+
     @torch.no_grad()
     def update_latent_statistics(self):
         """mu_w, sigma_w of both generators from a fixed set of z samples."""
-        for generator in (self.generator, self.generator_ema):
+        for generator in (self.decoder, self.generator_ema):
             rng = torch.Generator(device=generator.latent_mean.device).manual_seed(self.seed)
             generator.update_latent_statistics(self.latent_statistics_samples, generator=rng)
 
@@ -81,14 +91,15 @@ class StyleGAN2(BaseModel):
     def generate(self, num, rng, generator=None, return_latents=False):
         """Fakes from fresh z (two with probability ``mixing_prob``) and fresh noise maps."""
         generator = generator or self.generator
-        device = generator.latent_mean.device
-        styles = [torch.randn(num, generator.style_channels, generator=rng, device=device)]
+        decoder = generator.module if is_model_wrapper(generator) else generator
+        device = decoder.latent_mean.device
+        styles = [torch.randn(num, decoder.style_channels, generator=rng, device=device)]
         inject_index = None
         if torch.rand((), generator=rng, device=device) < self.mixing_prob:
-            styles.append(torch.randn(num, generator.style_channels, generator=rng, device=device))
-            inject_index = int(torch.randint(1, generator.num_latents, (), generator=rng,
+            styles.append(torch.randn(num, decoder.style_channels, generator=rng, device=device))
+            inject_index = int(torch.randint(1, decoder.num_latents, (), generator=rng,
                                              device=device))
-        noise = generator.make_injected_noise(num, generator=rng)
+        noise = decoder.make_injected_noise(num, generator=rng)
         return generator(styles, injected_noise=noise, inject_index=inject_index,
                          return_latents=return_latents)
 
@@ -126,17 +137,18 @@ class StyleGAN2(BaseModel):
         if self.ema_rampup is not None:
             half_life = min(half_life, int(self.seen_images) * self.ema_rampup)
         beta = 0.5 ** (batch_size / max(half_life, 1e-8))
-        for p_ema, p in zip(self.generator_ema.parameters(), self.generator.parameters()):
+        for p_ema, p in zip(self.generator_ema.parameters(), self.decoder.parameters()):
             p_ema.lerp_(p, 1 - beta)
-        for b_ema, b in zip(self.generator_ema.buffers(), self.generator.buffers()):
+        for b_ema, b in zip(self.generator_ema.buffers(), self.decoder.buffers()):
             b_ema.copy_(b)
 
     def train_step(self, data, optim_wrapper):
         """One D step and one G step on a batch of real faces; returns the log variables."""
         real = self.data_preprocessor(data, True)['inputs']
-        if real.shape[-1] != self.generator.out_size or real.shape[-2] != self.generator.out_size:
+        size = self.decoder.out_size
+        if real.shape[-1] != size or real.shape[-2] != size:
             raise ValueError(f'real faces of shape {tuple(real.shape)}; the generator draws '
-                             f'{self.generator.out_size} px (resize them in the pipeline)')
+                             f'{size} px (resize them in the pipeline)')
         rng = self.step_rng()
         disc_wrapper, gen_wrapper = optim_wrapper['discriminator'], optim_wrapper['generator']
         with disc_wrapper.optim_context(self.discriminator):

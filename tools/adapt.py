@@ -10,7 +10,9 @@ or drawn by the one-shot protocol from a split of the config's ``target_dataset`
     python tools/adapt.py CONFIG CHECKPOINT --split A+000E+00 [--exemplar-seed 0] [--num-exemplars K]
 
 Writes the adapted parameters (a small file on top of CHECKPOINT; ``--out``,
-default ``WORK_DIR/adapted_parameters.pth``) and PNG grids of the exemplars
+default ``WORK_DIR/adapted_parameters.pth``, with ``--split``
+``WORK_DIR/<split>_seed<seed>.pth`` as ``tools/test.py --one-shot deltas`` reads
+them) and PNG grids of the exemplars
 and generated pairs. ``--test`` then evaluates the adapted model on the
 config's test set (with ``--split``: that split without the exemplars' subjects).
 """
@@ -25,6 +27,7 @@ from mmengine.runner import Runner
 
 import dapfsr  # noqa: F401  (allows mmengine's checkpoint types under weights_only)
 from dapfsr.adaptation import DAMMAHook, one_shot_task
+from dapfsr.apis.benchmark import adapted_parameters_path
 from dapfsr.utils import register_all_modules
 
 
@@ -40,7 +43,8 @@ def parse_args(argv=None):
                         help='LR exemplar file(s), one per HR file; default: degrade the HR faces')
     parser.add_argument('--exemplar-seed', type=int, default=0, help='protocol exemplar seed')
     parser.add_argument('--num-exemplars', type=int, default=1, help='K, exemplars of the protocol')
-    parser.add_argument('--out', help='adapted-parameter file (default WORK_DIR/adapted_parameters.pth)')
+    parser.add_argument('--out', help='adapted-parameter file (default WORK_DIR/adapted_parameters.pth, '
+                        'with --split WORK_DIR/<split>_seed<seed>.pth)')
     parser.add_argument('--work-dir', help='directory for logs, grids and the output')
     parser.add_argument('--seed', type=int, help='seed of the adaptation (default: the config\'s)')
     parser.add_argument('--test', action='store_true', help='evaluate the adapted model afterwards')
@@ -79,9 +83,10 @@ def main(argv=None):
             raise SystemExit(f'--split needs a "target_dataset" in {args.config}')
         hook['protocol'] = dict(split=args.split, seed=args.exemplar_seed,
                                 num_exemplars=args.num_exemplars)
+        _, task = one_shot_task(cfg.target_dataset, args.split, args.exemplar_seed, args.num_exemplars)
+        # the name `tools/test.py --one-shot deltas --deltas WORK_DIR` looks for
+        hook['out_file'] = args.out or adapted_parameters_path(cfg.work_dir, task)
         if args.test:  # test on the split's faces of the subjects the exemplars do not show
-            _, task = one_shot_task(cfg.target_dataset, args.split, args.exemplar_seed,
-                                    args.num_exemplars)
             cfg.test_dataloader.dataset = dict(cfg.target_dataset, conditions=[args.split],
                                                indices=list(task.test_indices))
     cfg.custom_hooks = list(cfg.get('custom_hooks', [])) + [hook]

@@ -80,7 +80,7 @@ def test_adapt_on_a_protocol_split_then_test(tmp_path, yaleb_root):
     load_tool().main([config, checkpoint, '--split', 'A+000E+00', '--exemplar-seed', '1', '--test',
                       '--work-dir', str(tmp_path / 'work'), '--metrics-out', str(metrics), '--no-samples'])
     assert np.isfinite(json.loads(metrics.read_text())['PSNR'])
-    _, meta = read_adapted_parameters(str(tmp_path / 'work' / 'adapted_parameters.pth'))
+    _, meta = read_adapted_parameters(str(tmp_path / 'work' / 'A+000E+00_seed1.pth'))
     assert meta['source_checkpoint'] == checkpoint
 
 

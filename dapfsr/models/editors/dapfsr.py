@@ -104,14 +104,16 @@ class DAPFSR(BaseModel):
         return self.decoder(w, input_is_latent=True, randomize_noise=self.randomize_noise)
 
     def forward(self, inputs, data_samples=None, mode='tensor'):
+        if mode not in ('loss', 'predict', 'tensor'):
+            raise ValueError(f'mode must be "loss", "predict" or "tensor", got {mode!r}')
+        if mode == 'loss' and not data_samples:
+            raise ValueError('DAPFSR loss mode needs data_samples with gt_img (HR faces)')
         sr = self.decode(self.encode_latents(inputs))
-        if mode == 'tensor':
-            return sr
         if mode == 'loss':
             return self.loss(sr, self.data_preprocessor.stack_gt(data_samples))
         if mode == 'predict':
             return self.pack_predictions(sr, data_samples)
-        raise ValueError(f'mode must be "loss", "predict" or "tensor", got {mode!r}')
+        return sr
 
     def loss(self, sr, gt):
         """Eq. 3-5 for SR and HR faces (N, 3, H, W) in [-1, 1]."""

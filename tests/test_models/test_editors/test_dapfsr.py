@@ -215,3 +215,15 @@ def test_small_profile_config_trains_on_real_faces(celeba_hq_root):
     with torch.no_grad():
         samples = model.test_step(batch)
     assert samples[0].pred_img.shape == (3, 64, 64)
+
+
+def test_bad_modes_and_missing_ground_truth_give_clear_errors():
+    model = tiny_model()
+    lr = torch.rand(2, 3, 8, 8)
+    with pytest.raises(ValueError, match='mode must be'):
+        model(lr, mode='train')
+    with pytest.raises(ValueError, match='gt_img'):
+        model(lr, mode='loss')
+    no_gt = [FaceSRDataSample(metainfo=dict(img_path=f'tiny_face{i}.png')) for i in range(2)]
+    with pytest.raises(KeyError, match='tiny_face1.png'):
+        model(lr, no_gt, mode='loss')

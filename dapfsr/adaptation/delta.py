@@ -7,8 +7,9 @@ File layout (a plain dict of tensors and strings: loads with ``weights_only=True
                    source_checkpoint='path/as/given.pth', source_sha256='...',
                    adapted_keys=[...], adaptation='the adaptation config, as text'))
 
-For DAMMA that is the AdaIN affines phi of the decoder, a few hundred KB
-against a checkpoint of hundreds of MB.
+For DAMMA that is the AdaIN affines phi of the decoder: 4.2 M values (17 MB)
+in the paper profile, whose decoder alone has 29 M; 2.2 MB against a 46 MB
+checkpoint in the small profile.
 """
 import hashlib
 import os

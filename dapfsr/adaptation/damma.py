@@ -119,8 +119,7 @@ class DAMMA:
         model = model.module if is_model_wrapper(model) else model
         device = next(model.parameters()).device
         exemplars = exemplars.to(device)
-        named = self.trainable_parameters(model)
-        params = [p for _, p in named]
+        params = [p for _, p in self.trainable_parameters(model)]
         flags = [(p, p.requires_grad) for p in model.parameters()]
         was_training = model.training
         model.eval()

@@ -140,4 +140,5 @@ class DAMMAHook(Hook):
         if adaptation.augmenter is not None:
             hr, lr = adaptation.augmenter.generate(model, exemplars, adaptation.batch_size)
             save_image_grid(osp.join(work_dir, 'damma_generated.png'),
-                            [[unit(a), unit(b)] for a, b in zip(lr, hr)], ['generated LR', 'generated HR'])
+                            [[unit(a), unit(b)] for a, b in zip(lr, hr)],
+                            ['generated LR', 'generated HR'])

@@ -52,6 +52,11 @@ def read_exemplar_image(path, size, role):
     return image_to_tensor(img)
 
 
+def read_exemplar_batch(model, paths, size, role):
+    """Face files -> (K, C, size, size) in [-1, 1] on the model's device, gray replicated."""
+    return torch.cat([to_model_range(model, read_exemplar_image(p, size, role)[None]) for p in paths])
+
+
 def load_exemplar_files(model, degradation, hr_paths, lr_paths=None):
     """Exemplars from image files; missing LR faces are made by ``degradation``.
 
@@ -71,14 +76,11 @@ def load_exemplar_files(model, degradation, hr_paths, lr_paths=None):
     if lr_paths and len(lr_paths) != len(hr_paths):
         raise ValueError(f'{len(hr_paths)} HR exemplars but {len(lr_paths)} LR exemplars; '
                          'give one LR file per HR file, in the same order, or none')
-    size = model.decoder.out_size
-    hr = torch.cat([to_model_range(model, read_exemplar_image(p, size, 'HR')[None]) for p in hr_paths])
+    hr = read_exemplar_batch(model, hr_paths, model.decoder.out_size, 'HR')
     degraded = degradation(hr)
     if not lr_paths:
         return Exemplars(hr, degraded)
-    lr_size = degraded.shape[-1]
-    lr = torch.cat([to_model_range(model, read_exemplar_image(p, lr_size, 'LR')[None]) for p in lr_paths])
-    return Exemplars(hr, lr)
+    return Exemplars(hr, read_exemplar_batch(model, lr_paths, degraded.shape[-1], 'LR'))
 
 
 def exemplars_from_samples(model, samples):

@@ -50,7 +50,8 @@ def adain_decoder():
 def adaptive_instance_norm(content, style_mean, style_std):
     """AdaIN(x, y) = sigma(y) (x - mu(x)) / sigma(x) + mu(y); (N, C, H, W), stats (N, C)."""
     mean, std = feature_statistics(content)
-    return (style_std / std)[..., None, None] * (content - mean[..., None, None]) + style_mean[..., None, None]
+    scale = (style_std / std)[..., None, None]
+    return scale * (content - mean[..., None, None]) + style_mean[..., None, None]
 
 
 def load_sequential_weights(module, path, what):

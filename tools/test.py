@@ -31,7 +31,8 @@ from dapfsr.apis.benchmark import run_one_shot_benchmark, write_results
 def parse_args():
     parser = argparse.ArgumentParser(description='Test (evaluate) a dapfsr model')
     parser.add_argument('config', help='test config file path')
-    parser.add_argument('checkpoint', help='checkpoint file')
+    parser.add_argument('checkpoint', nargs='?',
+                        help='checkpoint file (none for parameter-free baselines such as bicubic)')
     parser.add_argument('--adapted', help='adapted parameters (tools/adapt.py) on top of CHECKPOINT')
     parser.add_argument('--one-shot', choices=['source_only', 'adapt', 'deltas'],
                         help='run the one-shot benchmark of the config\'s one_shot_protocol')
@@ -54,7 +55,7 @@ def parse_args():
 
 
 def load_config(args):
-    for path in (args.config, args.checkpoint):
+    for path in (args.config, args.checkpoint or args.config):
         if not osp.isfile(path):
             raise SystemExit(f'file not found: {path}')
     cfg = Config.fromfile(args.config)

@@ -119,7 +119,7 @@ def super_resolve(model, faces, batch_size=16):
     for start in range(0, len(faces), batch_size):
         batch = [prepare_lr_face(f, size) for f in faces[start:start + batch_size]]
         samples = model.test_step(dict(inputs=batch,
-                                       data_samples=[FaceSRDataSample() for _ in batch]))
+                                       data_samples=[FaceSRDataSample(lr_img=f) for f in batch]))
         for sample in samples:
             img = sample.pred_img.detach().cpu().clamp(0, 1).permute(1, 2, 0).numpy()
             results.append((img * 255.0).round().astype(np.uint8))

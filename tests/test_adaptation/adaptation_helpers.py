@@ -1,36 +1,11 @@
 """Tiny, randomly initialised DAP-FSR parts for the adaptation tests (16 px HR, 8 px LR)."""
-import copy
-import functools
-
 import torch
 
 from dapfsr.adaptation import Exemplars, PipelineDegradation
-from dapfsr.registry import MODELS
+from tiny_models import HR_SIZE, LR_SIZE, TINY_MODEL, build_tiny_model  # noqa: F401
 
-HR_SIZE, LR_SIZE = 16, 8
-TINY_MODEL = dict(
-    type='DAPFSR',
-    encoder=dict(type='DAPEncoder', backbone=dict(type='EfficientNetLite0Backbone', pretrained=None),
-                 input_size=16, context_channels=8, ale_channels=8, attention_reduction=4,
-                 istn_positions=(0, 1), istn_channels=4),
-    decoder=dict(type='StyleGANDecoder', out_size=HR_SIZE, style_channels=16, num_mlps=2,
-                 channels={4: 16, 8: 16, 16: 8}),
-    perceptual=dict(type='VGG19Features', layers=('relu1_1', 'relu2_1'), allow_random_weights=True))
 DEGRADATION = [dict(type='RandomFaceAffine', preset='moderate'),
                dict(type='MatlabResize', keys=['lr'], size=LR_SIZE)]
-
-
-@functools.lru_cache(maxsize=2)
-def _tiny_model_prototype(seed):
-    torch.manual_seed(seed)
-    model = MODELS.build(TINY_MODEL)
-    model.decoder.update_latent_statistics(256, generator=torch.Generator().manual_seed(seed))
-    return model.eval()
-
-
-def build_tiny_model(seed=0):
-    """A fresh copy of the same random tiny model for the same seed, in eval mode."""
-    return copy.deepcopy(_tiny_model_prototype(seed))
 
 
 def damma_cfg(**kwargs):

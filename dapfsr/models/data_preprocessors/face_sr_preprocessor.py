@@ -35,9 +35,11 @@ class FaceSRDataPreprocessor(BaseDataPreprocessor):
     def forward(self, data, training=False):
         data = self.cast_data(data)
         inputs = data['inputs']
-        if isinstance(inputs, (list, tuple)):
-            inputs = torch.stack(list(inputs))
-        return dict(inputs=self.to_model_range(inputs), data_samples=data.get('data_samples'))
+        if isinstance(inputs, (list, tuple)):  # gray and colour faces may share a batch
+            inputs = torch.stack([self.to_model_range(x) for x in inputs])
+        else:
+            inputs = self.to_model_range(inputs)
+        return dict(inputs=inputs, data_samples=data.get('data_samples'))
 
     def stack_gt(self, data_samples):
         """The samples' ``gt_img`` as one (N, C, H, W) batch in [-1, 1]."""

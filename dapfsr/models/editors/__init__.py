@@ -1,2 +1,3 @@
 from .dapfsr import DAPFSR  # noqa: F401
 from .stylegan2 import MultiOptimWrapperConstructor, StyleGAN2  # noqa: F401
+from .bicubic import BicubicUpsampler  # noqa: F401

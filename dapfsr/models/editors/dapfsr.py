@@ -112,7 +112,7 @@ class DAPFSR(BaseModel):
         if mode == 'loss':
             return self.loss(sr, self.data_preprocessor.stack_gt(data_samples))
         if mode == 'predict':
-            return self.pack_predictions(sr, data_samples)
+            return pack_sr_predictions(sr, data_samples)
         return sr
 
     def loss(self, sr, gt):
@@ -129,12 +129,18 @@ class DAPFSR(BaseModel):
         return dict(loss_pixel=self.pixel_loss_weight * F.mse_loss(sr, gt),
                     loss_perceptual=self.perceptual_loss_weight * percept)
 
-    def pack_predictions(self, sr, data_samples=None):
-        if data_samples is None:
-            data_samples = [FaceSRDataSample() for _ in range(sr.shape[0])]
-        images = ((sr.detach() + 1) / 2).clamp(0, 1)
-        for sample, img in zip(data_samples, images):
-            reference = sample.gt_img if 'gt_img' in sample else sample.get('lr_img')
-            gray = reference is not None and reference.shape[0] == 1
-            sample.pred_img = img.mean(0, keepdim=True) if gray else img
-        return data_samples
+
+def pack_sr_predictions(sr, data_samples=None):
+    """Set ``pred_img`` (C, H, W) in [0, 1] on each sample from SR faces (N, 3, H, W) in [-1, 1].
+
+    C = 1 (the mean of RGB, the inverse of the preprocessor's gray replication)
+    when the sample's HR face, or without one its LR face, is gray.
+    """
+    if data_samples is None:
+        data_samples = [FaceSRDataSample() for _ in range(sr.shape[0])]
+    images = ((sr.detach() + 1) / 2).clamp(0, 1)
+    for sample, img in zip(data_samples, images):
+        reference = sample.gt_img if 'gt_img' in sample else sample.get('lr_img')
+        gray = reference is not None and reference.shape[0] == 1
+        sample.pred_img = img.mean(0, keepdim=True) if gray else img
+    return data_samples

@@ -9,15 +9,7 @@ from mmengine.optim import OptimWrapper
 
 from dapfsr.registry import DATASETS, MODELS
 from dapfsr.structures import FaceSRDataSample
-
-TINY_DECODER = dict(type='StyleGANDecoder', out_size=16, style_channels=16, num_mlps=2,
-                    channels={4: 16, 8: 16, 16: 8})
-TINY_ENCODER = dict(type='DAPEncoder', backbone=dict(type='EfficientNetLite0Backbone',
-                                                     pretrained=None),
-                    input_size=32, context_channels=8, ale_channels=8, attention_reduction=4,
-                    istn_positions=(0, 1), istn_channels=4)
-TINY_PERCEPTUAL = dict(type='VGG19Features', layers=('relu1_1', 'relu2_1'),
-                       allow_random_weights=True)
+from tiny_models import TINY_DECODER, TINY_ENCODER, TINY_PERCEPTUAL
 
 
 def tiny_model(**kwargs):

@@ -18,7 +18,7 @@ $(VENV)/.installed: setup.py requirements/runtime.txt requirements/tests.txt
 venv: $(VENV)/.installed
 
 demo: venv
-	$(PY) tools/demo.py --work-dir work_dirs/demo
+	$(PY) tools/demo.py --work-dir work_dirs/demo $(DEMO_ARGS)
 
 test: venv
 	$(PY) -m pytest -q tests $(PYTEST_ARGS)

@@ -47,12 +47,14 @@ def build_config(args):
     if args.launcher != 'none' and not torch.cuda.is_available():
         cfg.env_cfg.setdefault('dist_cfg', {})['backend'] = 'gloo'  # CPU processes
     if args.amp:
-        optim_wrapper = cfg.optim_wrapper
-        if optim_wrapper.get('type', 'OptimWrapper') not in ('OptimWrapper', 'AmpOptimWrapper'):
-            raise SystemExit(f'--amp works with a single OptimWrapper, not '
-                             f'{optim_wrapper.type} (set it per wrapper in the config)')
-        optim_wrapper.type = 'AmpOptimWrapper'
-        optim_wrapper.setdefault('loss_scale', 'dynamic')
+        # one wrapper, or one per sub-module (the GAN's generator and discriminator)
+        wrappers = [w for w in cfg.optim_wrapper.values() if isinstance(w, dict) and 'optimizer' in w] \
+            if 'optimizer' not in cfg.optim_wrapper else [cfg.optim_wrapper]
+        for wrapper in wrappers:
+            if wrapper.get('type', 'OptimWrapper') not in ('OptimWrapper', 'AmpOptimWrapper'):
+                raise SystemExit(f'--amp cannot turn {wrapper.type} into an AmpOptimWrapper')
+            wrapper.type = 'AmpOptimWrapper'
+            wrapper.setdefault('loss_scale', 'dynamic')
     if args.resume == 'auto':
         cfg.resume = True
         cfg.load_from = None

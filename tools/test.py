@@ -23,7 +23,8 @@ import torch
 from mmengine.config import Config, DictAction
 from mmengine.runner import Runner
 
-import dapfsr  # noqa: F401  (allows mmengine's checkpoint types under weights_only)
+from dapfsr.utils import setup_cpu_distributed
+
 from dapfsr.apis import init_model
 from dapfsr.apis.benchmark import run_one_shot_benchmark, write_results
 
@@ -87,8 +88,8 @@ def main():
     if args.one_shot:
         return one_shot(args, cfg)
     cfg.launcher = args.launcher
-    if args.launcher != 'none' and not torch.cuda.is_available():
-        cfg.env_cfg.setdefault('dist_cfg', {})['backend'] = 'gloo'
+    if args.launcher == 'pytorch' and not torch.cuda.is_available():
+        setup_cpu_distributed(cfg)
     cfg.load_from = args.checkpoint
     runner = Runner.from_cfg(cfg)
     if args.adapted:

@@ -11,7 +11,8 @@ import torch
 from mmengine.config import Config, DictAction
 from mmengine.runner import Runner
 
-import dapfsr  # noqa: F401  (allows mmengine's checkpoint types under weights_only)
+from dapfsr.utils import setup_cpu_distributed
+
 
 
 def parse_args():
@@ -44,8 +45,8 @@ def build_config(args):
         cfg.work_dir = args.work_dir
     elif cfg.get('work_dir') is None:
         cfg.work_dir = osp.join('./work_dirs', osp.splitext(osp.basename(args.config))[0])
-    if args.launcher != 'none' and not torch.cuda.is_available():
-        cfg.env_cfg.setdefault('dist_cfg', {})['backend'] = 'gloo'  # CPU processes
+    if args.launcher == 'pytorch' and not torch.cuda.is_available():
+        setup_cpu_distributed(cfg)
     if args.amp:
         # one wrapper, or one per sub-module (the GAN's generator and discriminator)
         wrappers = [w for w in cfg.optim_wrapper.values() if isinstance(w, dict) and 'optimizer' in w] \

@@ -148,8 +148,9 @@ def main():
             '--name', name, '--work-dir', osp.join(work, f'test_{config[:-3]}'), '--out', stem,
             *(['--cfg-options', *options] if options else [])], stem + '.log')
         rows[name] = stem
-    table = {name: json.load(open(stem + '.json'))['rows'][name] for name, stem in rows.items()}
-    md, _ = write_results(osp.join(work, 'results'), table, f'demo: {benchmark}')
+    results = {name: json.load(open(stem + '.json')) for name, stem in rows.items()}
+    md, _ = write_results(osp.join(work, 'results'), {n: r['rows'][n] for n, r in results.items()},
+                          f'demo: {benchmark}', expected=results['Bicubic']['expected'])
     print(open(md).read())
     grids = sorted(glob.glob(osp.join(work, 'test_*', 'grid_*.png')))
     print(f'[demo] pictures (LR / bicubic / output / ground truth): {", ".join(grids)}')

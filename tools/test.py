@@ -26,7 +26,7 @@ from mmengine.runner import Runner
 from dapfsr.utils import setup_cpu_distributed
 
 from dapfsr.apis import init_model
-from dapfsr.apis.benchmark import run_one_shot_benchmark, write_results
+from dapfsr.apis.benchmark import configured_metrics, run_one_shot_benchmark, write_results
 
 
 def parse_args():
@@ -77,7 +77,8 @@ def one_shot(args, cfg):
     name = args.name or f'{osp.splitext(osp.basename(args.config))[0]} ({args.one_shot})'
     title = cfg.get('benchmark_name', 'source -> target')
     stem = args.out or osp.join(cfg.work_dir, f'results_{args.one_shot}')
-    md, js = write_results(stem, {name: summary['mean']}, title, details=summary)
+    md, js = write_results(stem, {name: summary['mean']}, title, details=summary,
+                           expected=configured_metrics(cfg.test_evaluator))
     print(open(md).read())
     print(f'wrote {md}, {js} and result grids in {cfg.work_dir}')
 

@@ -65,8 +65,7 @@ def run_one_shot_benchmark(model, cfg, mode='source_only', deltas_dir=None, work
     if mode not in ('source_only', 'adapt', 'deltas'):
         raise ValueError(f'mode must be source_only, adapt or deltas, got {mode!r}')
     protocol = DATASETS.build(cfg.one_shot_protocol)
-    metrics = cfg.test_evaluator if isinstance(cfg.test_evaluator, (list, tuple)) else \
-        cfg.test_evaluator.get('metrics', [cfg.test_evaluator])
+    metrics = metric_configs(cfg.test_evaluator)
     source_state = copy.deepcopy(model.state_dict()) if mode != 'source_only' else None
     tasks = protocol.tasks()[:max_tasks]
     records, grid_rows = [], {}
@@ -111,22 +110,35 @@ def summarize(records):
     return dict(tasks=records, splits=splits, mean=mean)
 
 
-def metric_columns(rows):
-    """The metric keys present in any row, in Table 1's order, prefixes ignored."""
-    present = {k for r in rows.values() for k in r}
+def metric_configs(evaluator_cfg):
+    """The metric configs of a ``test_evaluator``: a list, an Evaluator dict, or one metric."""
+    if isinstance(evaluator_cfg, (list, tuple)):
+        return list(evaluator_cfg)
+    return list(evaluator_cfg.get('metrics', [evaluator_cfg]))
+
+
+def configured_metrics(evaluator_cfg):
+    """The metric names (``type``) of a ``test_evaluator`` config."""
+    return [m['type'] for m in metric_configs(evaluator_cfg)]
+
+
+def metric_columns(rows, expected=()):
+    """The metric keys present in any row or ``expected``, in Table 1's order, prefixes ignored."""
+    present = {k for r in rows.values() for k in r} | set(expected)
     ordered = [k for name in METRIC_ORDER for k in sorted(present) if k.split('/')[-1] == name]
     return ordered + sorted(present - set(ordered))
 
 
-def results_table(rows, title):
+def results_table(rows, title, expected=()):
     """A Markdown table in the shape of Table 1: one row per method, metrics as columns.
 
     Args:
         rows (dict[str, dict]): Method name -> its mean metrics.
         title (str): The benchmark, e.g. ``'CelebA-HQ -> Extended Yale B'``.
+        expected (Sequence[str]): Metrics configured, shown even where none was computed.
     Metrics a row lacks (e.g. LPIPS without its weights) show as "n/c" (not computed).
     """
-    columns = metric_columns(rows)
+    columns = metric_columns(rows, expected)
     arrows = {'LPIPS': ' ↓'}
     header = [f'{title}'] + [c.split('/')[-1] + arrows.get(c.split('/')[-1], ' ↑') for c in columns]
     lines = ['| ' + ' | '.join(header) + ' |', '|' + '---|' * len(header)]
@@ -137,11 +149,12 @@ def results_table(rows, title):
     return '\n'.join(lines) + '\n'
 
 
-def write_results(path_stem, rows, title, details=None):
+def write_results(path_stem, rows, title, details=None, expected=()):
     """Write ``<stem>.md`` (the table) and ``<stem>.json`` (table rows and per-task details)."""
     os.makedirs(osp.dirname(osp.abspath(path_stem)), exist_ok=True)
     with open(path_stem + '.md', 'w') as f:
-        f.write(results_table(rows, title))
+        f.write(results_table(rows, title, expected))
     with open(path_stem + '.json', 'w') as f:
-        json.dump(dict(title=title, rows=rows, details=details or {}), f, indent=2)
+        json.dump(dict(title=title, rows=rows, expected=list(expected), details=details or {}), f,
+                  indent=2)
     return path_stem + '.md', path_stem + '.json'

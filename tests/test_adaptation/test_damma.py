@@ -100,7 +100,7 @@ def test_direct_finetuning_uses_the_exemplars_alone():
     assert changed == phi_names(model)
 
 
-def test_hard_mixing_swaps_the_last_three_layers():
+def test_hard_mixing_takes_the_exemplars_last_three_layers():
     model = build_tiny_model()
     exemplars = make_exemplars()
     augmenter = MODELS.build(dict(type='HardLatentMixing', degradation=damma_cfg()['degradation']))
@@ -108,10 +108,10 @@ def test_hard_mixing_swaps_the_last_three_layers():
     hr, lr = augmenter.generate(model, exemplars, 3)
     assert hr.shape == (3, 3, 16, 16) and lr.shape == (3, 3, 8, 8)
     num = model.decoder.num_latents
-    assert augmenter.mixing_weight().tolist() == [0.0] * (num - 3) + [1.0] * 3
+    assert augmenter.mixing_weight().tolist() == [1.0] * (num - 3) + [0.0] * 3
     mixed = augmenter.mixed_latents()
-    assert torch.equal(mixed[:, -3:], augmenter.source_latents[:, -3:])
-    assert torch.equal(mixed[:, :-3], augmenter.target_latents.expand(3, -1, -1)[:, :-3])
+    assert torch.equal(mixed[:, :-3], augmenter.source_latents[:, :-3])
+    assert torch.equal(mixed[:, -3:], augmenter.target_latents.expand(3, -1, -1)[:, -3:])
     torch.testing.assert_close(hr, model.decode(mixed))
 
 

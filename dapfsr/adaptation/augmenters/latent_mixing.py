@@ -118,29 +118,32 @@ class SoftLatentMixing(LatentMixing):
 
 @MODELS.register_module()
 class HardLatentMixing(LatentMixing):
-    """Hard layer swap (Table 2, D): w^m takes w^s at ``source_layers``, w^t elsewhere.
+    """Hard layer swap (Table 2, D): w^m takes w^t at ``target_layers``, w^s elsewhere.
 
     The paper's D "simply replac[es] the last three final layers of the latent
-    representations between the source and target domain images": alpha is 1
-    on the last three W+ rows and 0 on the others, so G(w^m) keeps the
-    exemplar's coarse and middle styles and takes a sampled face's finest ones.
+    representations between the source and target domain images". Which way
+    the swap goes follows from sec. 4.2: G(w^m) must "inherit the target
+    domain style from I^t", and StyleGAN's last (finest) layers carry the
+    colour scheme and fine shading. So alpha is 0 (w^t) on the last three W+
+    rows and 1 (w^s) on the others: a sampled source face keeps its identity
+    and pose and takes the exemplar's finest styles.
 
     Args:
-        source_layers (Sequence[int]): W+ rows taken from w^s (negative
+        target_layers (Sequence[int]): W+ rows taken from w^t (negative
             indices count from the last).
         degradation: See :class:`BaseAugmenter`.
     """
 
-    def __init__(self, source_layers=(-3, -2, -1), degradation=None):
+    def __init__(self, target_layers=(-3, -2, -1), degradation=None):
         super().__init__(degradation)
-        self.source_layers = tuple(int(i) for i in source_layers)
+        self.target_layers = tuple(int(i) for i in target_layers)
 
     def mixing_weight(self):
         num_latents = self.source_latents.shape[1]
-        bad = [i for i in self.source_layers if not -num_latents <= i < num_latents]
+        bad = [i for i in self.target_layers if not -num_latents <= i < num_latents]
         if bad:
-            raise ValueError(f'HardLatentMixing source_layers {bad} outside the decoder\'s '
+            raise ValueError(f'HardLatentMixing target_layers {bad} outside the decoder\'s '
                              f'{num_latents} latents')
-        alpha = torch.zeros(num_latents, device=self.source_latents.device)
-        alpha[list(self.source_layers)] = 1.0
+        alpha = torch.ones(num_latents, device=self.source_latents.device)
+        alpha[list(self.target_layers)] = 0.0
         return alpha

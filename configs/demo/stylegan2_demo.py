@@ -1,31 +1,17 @@
 # Main-job demo, stage 1: a tiny 32 px StyleGAN2 decoder trained for minutes on the demo's
 # source faces (tools/demo.py writes them under $DAPFSR_DEMO_DATA/source).
-_base_ = ['../_base_/default_runtime.py']
+_base_ = ['../_base_/models/stylegan2_small.py', '../_base_/default_runtime.py']
 
 demo_data = '{{$DAPFSR_DEMO_DATA:work_dirs/demo/data}}'
 hr_size = 32
 channels = {4: 64, 8: 64, 16: 32, 32: 16}
-decoder = dict(type='StyleGANDecoder', out_size=hr_size, style_channels=64, num_mlps=2,
-               channels=channels, lr_mlp=0.01)
-d_reg_interval = 16
-d_c = d_reg_interval / (d_reg_interval + 1)  # lazy regularization: lr * c, beta ** c
-
+# the small profile's GAN (configs/_base_/models/stylegan2_small.py), narrower, at 32 px, short EMA
 model = dict(
-    type='StyleGAN2',
-    data_preprocessor=dict(type='FaceSRDataPreprocessor'),
-    generator=decoder,
-    discriminator=dict(type='StyleGAN2Discriminator', in_size=hr_size, channels=channels),
-    gan_loss=dict(type='NonSaturatingLogisticLoss'),
-    r1_penalty=dict(type='R1GradientPenalty', gamma=0.01, interval=d_reg_interval),
-    path_length=None,
-    mixing_prob=0.9,
+    generator=dict(out_size=hr_size, style_channels=64, channels=dict(channels, _delete_=True)),
+    discriminator=dict(in_size=hr_size, channels=dict(channels, _delete_=True)),
+    r1_penalty=dict(gamma=0.01),
     ema_kimg=0.5,
-    ema_rampup=0.05,
     latent_statistics_samples=4000)
-optim_wrapper = dict(
-    constructor='MultiOptimWrapperConstructor',
-    generator=dict(optimizer=dict(type='Adam', lr=0.0025, betas=(0., 0.99))),
-    discriminator=dict(optimizer=dict(type='Adam', lr=0.0025 * d_c, betas=(0., 0.99 ** d_c))))
 
 train_dataloader = dict(
     batch_size=8,

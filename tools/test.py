@@ -56,7 +56,7 @@ def parse_args():
 
 
 def load_config(args):
-    for path in (args.config, args.checkpoint or args.config):
+    for path in filter(None, (args.config, args.checkpoint)):
         if not osp.isfile(path):
             raise SystemExit(f'file not found: {path}')
     cfg = Config.fromfile(args.config)

@@ -114,7 +114,10 @@ def matlab_imresize(img, scale=None, size=None, antialias=True):
         if out.shape[dim] == sizes[dim] and scales[dim] == 1:
             continue
         matrix = resize_matrix(out.shape[dim], sizes[dim], scales[dim], antialias)
-        out = np.moveaxis(np.tensordot(matrix, out, axes=([1], [dim])), 0, dim)
+        # torch, not numpy: in loader workers torch runs one thread, while numpy's BLAS
+        # starts a thread per core in every worker and stalls a many-core machine.
+        out = torch.tensordot(torch.from_numpy(matrix), torch.from_numpy(out),
+                              dims=([1], [dim])).movedim(0, dim).numpy()
         if np.issubdtype(dtype, np.integer):
             info = np.iinfo(dtype)
             out = np.clip(np.floor(out + 0.5), info.min, info.max)  # MATLAB rounds half up

@@ -13,7 +13,8 @@ model = dict(
         ale_channels=64,
         attention_reduction=8,
         istn_positions=(0, 1, 2),  # image, stride-2 and stride-4 maps
-        istn_channels=16),
+        istn_channels=16,
+        norm_eval=True),  # batches of 8 faces: keep Lite0's ImageNet BN statistics
     decoder=dict(type='StyleGANDecoder', out_size=64, style_channels=256, num_mlps=2,
                  channels={4: 256, 8: 256, 16: 128, 32: 64, 64: 32}, lr_mlp=0.01),
     decoder_checkpoint='checkpoints/stylegan2_small_celebahq64.pth',

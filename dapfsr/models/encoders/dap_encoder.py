@@ -50,6 +50,10 @@ class DAPEncoder(BaseModule):
         istn_positions (tuple[int]): Backbone stages whose input an ISTN warps
             (0 = the resized image, i = the output of stage i - 1).
         istn_channels (int): Width of each ISTN's localisation network.
+        norm_eval (bool): Keep the backbone's BatchNorm layers in eval mode
+            (their ImageNet or last statistics) while training. Batches of a few
+            faces per process give noisy statistics, and frozen statistics make
+            N processes of batch b train exactly as one of batch N * b.
 
     Shapes: (N, 3, h, w) in [-1, 1] -> (N, L, D).
     """
@@ -57,8 +61,9 @@ class DAPEncoder(BaseModule):
     def __init__(self, num_latents, style_channels, backbone=dict(type='ResNetBackbone', depth=50),
                  input_size=128, multi_scale=True, context_channels=256, ale_channels=256,
                  attention_reduction=16, istn_positions=(0, 1, 2), istn_channels=32,
-                 init_cfg=None):
+                 norm_eval=False, init_cfg=None):
         super().__init__(init_cfg)
+        self.norm_eval = norm_eval
         self.num_latents = num_latents
         self.style_channels = style_channels
         self.input_size = input_size
@@ -81,6 +86,14 @@ class DAPEncoder(BaseModule):
             AdaptiveLatentEncoding(context_total, self.context_size, style_channels,
                                    ale_channels, attention_reduction)
             for _ in range(num_latents))
+
+    def train(self, mode=True):
+        super().train(mode)
+        if mode and self.norm_eval:
+            for module in self.backbone.modules():
+                if isinstance(module, nn.modules.batchnorm._BatchNorm):
+                    module.eval()
+        return self
 
     def backbone_features(self, lr):
         """(N, 3, h, w) in [-1, 1] -> the five stage outputs, ISTN-warped where configured."""

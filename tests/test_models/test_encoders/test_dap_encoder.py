@@ -66,3 +66,16 @@ def test_bad_encoder_inputs_and_configs_give_clear_errors():
         tiny_encoder(istn_positions=(0, 7))
     with pytest.raises(ValueError, match=r'\(N, 3, h, w\)'):
         tiny_encoder()(torch.rand(1, 1, 16, 16))
+
+
+@pytest.mark.parametrize('norm_eval', [True, False])
+def test_norm_eval_freezes_the_backbone_batch_statistics(norm_eval):
+    torch.manual_seed(0)
+    encoder = tiny_encoder(norm_eval=norm_eval).train()
+    bn = [m for m in encoder.backbone.modules() if isinstance(m, torch.nn.BatchNorm2d)]
+    before = [m.running_mean.clone() for m in bn]
+    encoder(torch.rand(2, 3, 16, 16) * 2 - 1)
+    moved = [not torch.equal(b, m.running_mean) for b, m in zip(before, bn)]
+    assert all(m.training != norm_eval for m in bn)
+    assert not any(moved) if norm_eval else all(moved)
+    assert all(m.training for m in encoder.ales.modules())  # only the backbone's BN is frozen

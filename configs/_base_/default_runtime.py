@@ -9,6 +9,10 @@ default_hooks = dict(
     sampler_seed=dict(type='DistSamplerSeedHook'),
 )
 
+# LR / bicubic / output / ground truth of each validation and test run's first batch;
+# GAN configs replace this list with their sample grids.
+custom_hooks = [dict(type='ResultGridHook')]
+
 env_cfg = dict(
     cudnn_benchmark=False,
     mp_cfg=dict(mp_start_method='fork', opencv_num_threads=0),

@@ -19,9 +19,8 @@ from mmengine.evaluator import Evaluator
 from mmengine.logging import print_log
 from torch.utils.data import DataLoader
 
-from dapfsr.datasets.transforms.matlab_resize import imresize
 from dapfsr.registry import DATASETS, METRICS, MODELS
-from dapfsr.visualization import save_image_grid
+from dapfsr.visualization import save_image_grid, sr_grid_rows
 
 METRIC_ORDER = ('LPIPS', 'FIQ', 'PSNR', 'SSIM', 'IDSim')
 
@@ -70,12 +69,20 @@ def run_one_shot_benchmark(model, cfg, mode='source_only', deltas_dir=None, work
     tasks = protocol.tasks()[:max_tasks]
     records, grid_rows = [], {}
     for number, task in enumerate(tasks, 1):
+        first_split_task = task.split not in grid_rows
+        exemplars = None
+        if mode != 'source_only':
+            model.load_state_dict(source_state)
+            exemplars = protocol.exemplars(task)
+        if first_split_task and mode != 'source_only':
+            # the grid shows the same faces before and after adaptation
+            model.eval()
+            source_outputs = model.test_step(pseudo_collate(
+                [protocol.test_dataset(task)[i] for i in range(min(4, len(task.test_indices)))]))
         if mode == 'adapt':
-            model.load_state_dict(source_state)
             damma = MODELS.build(cfg.adaptation)
-            damma.run(model, exemplars_from_samples(model, protocol.exemplars(task)), seed=task.seed)
+            damma.run(model, exemplars_from_samples(model, exemplars), seed=task.seed)
         elif mode == 'deltas':
-            model.load_state_dict(source_state)
             load_adapted_parameters(model, adapted_parameters_path(deltas_dir, task))
         model.eval()
         result, (batch, outputs) = evaluate_task(model, protocol.test_dataset(task), metrics,
@@ -84,18 +91,25 @@ def run_one_shot_benchmark(model, cfg, mode='source_only', deltas_dir=None, work
                             num_test=len(task.test_indices), **result))
         print_log(f'[{number}/{len(tasks)}] {task.split} seed {task.seed}: ' +
                   '  '.join(f'{k} {v:.4f}' for k, v in result.items()), logger='current')
-        if task.split not in grid_rows:
-            grid_rows[task.split] = [
-                [lr, imresize(lr[None], size=s.pred_img.shape[-2:])[0].clamp(0, 1), s.pred_img,
-                 s.gt_img] for lr, s in zip(batch['inputs'][:4], outputs[:4])]
+        if first_split_task:
+            outputs = outputs[:4]
+            columns = [[s.pred_img for s in outputs]]
+            leading = ()
+            if mode != 'source_only':
+                columns.insert(0, [s.pred_img for s in source_outputs])
+                leading = (exemplars[0]['data_samples'].gt_img, )
+            grid_rows[task.split] = sr_grid_rows(batch['inputs'][:4], [s.gt_img for s in outputs],
+                                                 columns, leading)
     if source_state is not None:
         model.load_state_dict(source_state)
     summary = summarize(records)
     if work_dir:
         os.makedirs(work_dir, exist_ok=True)
+        titles = ['LR', 'bicubic', mode.replace('_', ' '), 'ground truth']
+        if mode != 'source_only':
+            titles = ['exemplar HR'] + titles[:2] + ['source only'] + titles[2:]
         for split, rows in grid_rows.items():
-            save_image_grid(osp.join(work_dir, f'grid_{mode}_{split}.png'), rows,
-                            ['LR', 'bicubic', mode.replace('_', ' '), 'ground truth'])
+            save_image_grid(osp.join(work_dir, f'grid_{mode}_{split}.png'), rows, titles)
     return summary
 
 

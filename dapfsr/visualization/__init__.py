@@ -1,3 +1,3 @@
-from .grid import make_image_grid, save_image_grid, to_uint8_image
+from .grid import make_image_grid, save_image_grid, sr_grid_rows, to_uint8_image
 
-__all__ = ['make_image_grid', 'save_image_grid', 'to_uint8_image']
+__all__ = ['make_image_grid', 'save_image_grid', 'sr_grid_rows', 'to_uint8_image']

@@ -6,6 +6,8 @@ import cv2
 import numpy as np
 import torch
 
+from dapfsr.datasets.transforms.matlab_resize import imresize
+
 
 def to_uint8_image(img, size=None):
     """(C, H, W) tensor or (H, W[, C]) array in [0, 1] -> (size, size, 3) uint8 RGB.
@@ -64,3 +66,22 @@ def save_image_grid(path, rows, column_titles=None, cell=128):
     if not cv2.imwrite(path, cv2.cvtColor(grid, cv2.COLOR_RGB2BGR)):
         raise OSError(f'could not write image grid to {path}')
     return path
+
+
+def sr_grid_rows(lrs, gts, predictions, leading=()):
+    """One row per face: [*leading, LR, bicubic, *predictions, ground truth].
+
+    Args:
+        lrs (Sequence[Tensor]): LR faces (C, h, w) in [0, 1].
+        gts (Sequence[Tensor] | None): Ground-truth faces (C, H, W) in [0, 1];
+            None (LR-only data) leaves the column out.
+        predictions (Sequence[Sequence[Tensor]]): One sequence of (C, H, W) outputs
+            per method column, aligned with ``lrs``; bicubic goes to their size.
+        leading (Sequence): Images put first in every row (e.g. the exemplar).
+    """
+    rows = []
+    for i, lr in enumerate(lrs):
+        outputs = [column[i] for column in predictions]
+        bicubic = imresize(lr[None].float(), size=outputs[0].shape[-2:])[0].clamp(0, 1)
+        rows.append([*leading, lr, bicubic, *outputs] + ([gts[i]] if gts is not None else []))
+    return rows

@@ -5,6 +5,8 @@ import os.path as osp
 import subprocess
 import sys
 
+import cv2
+
 REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 
 
@@ -20,4 +22,7 @@ def test_demo_fast_runs_every_stage_offline(tmp_path):
         assert 0 < metrics['PSNR'] < 100 and -1 <= metrics['SSIM'] <= 1
     grids = list((tmp_path / 'demo').glob('test_*/grid_*.png'))
     assert len(grids) == 6  # 3 rows x 2 target conditions
+    for grid in grids:  # exemplar, LR, bicubic, source only, adapted, ground truth when adapted
+        columns = 6 if 'grid_adapt' in grid.name else 4
+        assert cv2.imread(str(grid)).shape[1] == columns * (128 + 2) + 2, grid
     assert (tmp_path / 'demo' / 'decoder.pth').is_file()

@@ -1,1 +1,2 @@
+from .result_grid_hook import ResultGridHook  # noqa: F401
 from .sample_grid_hook import SampleGridHook  # noqa: F401

@@ -1,0 +1,50 @@
+"""Result grids (LR / bicubic / output / ground truth) of validation and test runs."""
+import os.path as osp
+
+from mmengine.dist import master_only
+from mmengine.hooks import Hook
+
+from dapfsr.registry import HOOKS
+from dapfsr.visualization import save_image_grid, sr_grid_rows
+
+
+@HOOKS.register_module()
+class ResultGridHook(Hook):
+    """Save the first batch's faces of every validation and test run as a grid.
+
+    Written to ``<work_dir>/grids/val_iter_<n>.png`` (n: training iterations
+    so far) and ``<work_dir>/grids/test.png``; one face a row, columns LR,
+    bicubic, the model's output and, where the data has it, the ground truth.
+
+    Args:
+        num_faces (int): Rows of the grid (at most the batch size).
+        out_dir (str, optional): Default ``<work_dir>/grids``.
+    """
+
+    priority = 'LOW'
+
+    def __init__(self, num_faces=8, out_dir=None):
+        if num_faces < 1:
+            raise ValueError(f'ResultGridHook needs num_faces >= 1, got {num_faces}')
+        self.num_faces = num_faces
+        self.out_dir = out_dir
+
+    def after_val_iter(self, runner, batch_idx, data_batch=None, outputs=None):
+        if batch_idx == 0:
+            self.save_grid(runner, f'val_iter_{runner.iter}.png', data_batch, outputs)
+
+    def after_test_iter(self, runner, batch_idx, data_batch=None, outputs=None):
+        if batch_idx == 0:
+            self.save_grid(runner, 'test.png', data_batch, outputs)
+
+    @master_only
+    def save_grid(self, runner, name, data_batch, outputs):
+        """Write the grid of the first ``num_faces`` faces; returns its path."""
+        outputs = outputs[:self.num_faces]
+        has_gt = 'gt_img' in outputs[0]
+        rows = sr_grid_rows(data_batch['inputs'][:self.num_faces],
+                            [s.gt_img for s in outputs] if has_gt else None,
+                            [[s.pred_img for s in outputs]])
+        path = osp.join(self.out_dir or osp.join(runner.work_dir, 'grids'), name)
+        titles = ['LR', 'bicubic', 'output'] + ['ground truth'] * has_gt
+        return save_image_grid(path, rows, titles, cell=max(128, outputs[0].pred_img.shape[-1]))

@@ -1,0 +1,45 @@
+import copy
+from types import SimpleNamespace
+
+import cv2
+import pytest
+import torch
+
+from dapfsr.registry import HOOKS
+from dapfsr.structures import FaceSRDataSample
+from tiny_models import HR_SIZE, LR_SIZE, build_tiny_model
+
+
+def face_batch(n, with_gt=True):
+    torch.manual_seed(0)
+    samples = []
+    for i in range(n):
+        sample = FaceSRDataSample(lr_img=torch.rand(3, LR_SIZE, LR_SIZE))
+        if with_gt:
+            sample.gt_img = torch.rand(3, HR_SIZE, HR_SIZE)
+        samples.append(sample)
+    return dict(inputs=[s.lr_img for s in samples], data_samples=samples)
+
+
+@pytest.mark.parametrize('with_gt', [True, False])
+def test_first_batch_of_test_and_val_runs_becomes_a_grid(tmp_path, with_gt):
+    model = build_tiny_model()
+    batch = face_batch(3, with_gt)
+    with torch.no_grad():
+        outputs = model.test_step(copy.deepcopy(batch))
+    hook = HOOKS.build(dict(type='ResultGridHook', num_faces=2))
+    runner = SimpleNamespace(work_dir=str(tmp_path), iter=7)
+    hook.after_test_iter(runner, 0, batch, outputs)
+    hook.after_test_iter(runner, 1, batch, outputs)  # later batches are not drawn
+    hook.after_val_iter(runner, 0, batch, outputs)
+    assert sorted(p.name for p in (tmp_path / 'grids').iterdir()) == ['test.png', 'val_iter_7.png']
+    grid = cv2.imread(str(tmp_path / 'grids' / 'test.png'))
+    columns = 4 if with_gt else 3  # LR, bicubic, output[, ground truth]
+    cell, pad, title = 128, 2, 16
+    assert grid.shape == (title + 2 * (cell + pad) + pad, columns * (cell + pad) + pad, 3)
+    # the output column holds the model's prediction, upscaled by nearest neighbour
+    pred = (outputs[1].pred_img.clamp(0, 1) * 255).round().byte().permute(1, 2, 0).numpy()
+    y, x = title + pad + (cell + pad), pad + 2 * (cell + pad)
+    block = grid[y:y + cell, x:x + cell, ::-1]
+    assert abs(int(block[0, 0, 0]) - int(pred[0, 0, 0])) <= 1
+    assert abs(int(block[-1, -1, 2]) - int(pred[-1, -1, 2])) <= 1

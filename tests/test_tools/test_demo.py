@@ -1,4 +1,5 @@
-"""The README's main job (tools/demo.py), fast variant: every stage runs offline."""
+"""The README's main job (tools/demo.py), fast variant: every stage runs offline, with the
+committed small-profile model and with the tiny models that --train trains."""
 import json
 import os
 import os.path as osp
@@ -6,15 +7,18 @@ import subprocess
 import sys
 
 import cv2
+import pytest
 
 REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 
 
-def test_demo_fast_runs_every_stage_offline(tmp_path):
+@pytest.mark.parametrize('train', [False, True], ids=['committed_model', 'train'])
+def test_demo_fast_runs_every_stage_offline(tmp_path, train):
     env = dict(os.environ, OMP_NUM_THREADS='2')
+    env.pop('DAPFSR_DATA_ROOT', None)  # the default data needs no data root
     result = subprocess.run([sys.executable, osp.join(REPO_ROOT, 'tools', 'demo.py'), '--fast',
-                             '--work-dir', str(tmp_path / 'demo')], capture_output=True, text=True,
-                            env=env, timeout=600)
+                             '--work-dir', str(tmp_path / 'demo')] + ['--train'] * train,
+                            capture_output=True, text=True, env=env, timeout=600)
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
     rows = json.loads((tmp_path / 'demo' / 'results.json').read_text())['rows']
     assert set(rows) == {'Bicubic', 'DAP-FSR source only', 'DAP-FSR one-shot (DAMMA)'}
@@ -25,4 +29,4 @@ def test_demo_fast_runs_every_stage_offline(tmp_path):
     for grid in grids:  # exemplar, LR, bicubic, source only, adapted, ground truth when adapted
         columns = 6 if 'grid_adapt' in grid.name else 4
         assert cv2.imread(str(grid)).shape[1] == columns * (128 + 2) + 2, grid
-    assert (tmp_path / 'demo' / 'decoder.pth').is_file()
+    assert (tmp_path / 'demo' / 'decoder.pth').is_file() == train

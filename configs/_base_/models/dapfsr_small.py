@@ -18,7 +18,9 @@ model = dict(
     decoder=dict(type='StyleGANDecoder', out_size=64, style_channels=256, num_mlps=2,
                  channels={4: 256, 8: 256, 16: 128, 32: 64, 64: 32}, lr_mlp=0.01),
     decoder_checkpoint='checkpoints/stylegan2_small_celebahq64.pth',
-    decoder_checkpoint_prefix='generator_ema',  # the EMA generator of the GAN checkpoint
+    # the committed file is the bare EMA generator (publish_model.py --prefix generator_ema);
+    # 'generator_ema' reads it from a GAN training checkpoint instead
+    decoder_checkpoint_prefix=None,
     perceptual=dict(type='EfficientNetLite0Features',
                     layers=('block0', 'block2', 'block4', 'block10'), pretrained='shipped'),
     # 1 / variance of each tapped layer on CelebA-HQ faces (48, 97, 83, 85): every layer

@@ -1,9 +1,7 @@
 # Deployment stage, small profile (2 CPU cores): the DAP-FSR model of
 # configs/dapfsr/celeba_hq_small.py (16 -> 64) adapted to Extended Yale B by DAMMA
-# (Table 2, row F). 2 x 10 iterations of 2 generated pairs + the exemplar, sized to
-# adapt in about a minute on 2 CPU cores: one iteration (an alpha step and a phi step,
-# four passes of the 64 px decoder) takes 2-3 s there; 4 x 25 iterations of 4 pairs
-# took 860 s on a shared machine (configs/dapfsr/README.md).
+# (Table 2, row F). 4 x 25 iterations of 4 generated pairs + the exemplar: about
+# a minute on 2 CPU cores (docs/adaptation.md).
 #   python tools/adapt.py configs/dapfsr/adapt_celeba_hq2yaleb_small.py CKPT --exemplar-hr HR64.png
 #   python tools/adapt.py configs/dapfsr/adapt_celeba_hq2yaleb_small.py CKPT --split A+000E+00 --test
 #   python tools/test.py configs/dapfsr/adapt_celeba_hq2yaleb_small.py CKPT --one-shot adapt
@@ -15,9 +13,9 @@ benchmark_name = 'CelebA-HQ -> Extended Yale B (small profile)'
 model = dict(decoder_checkpoint=None, encoder=dict(backbone=dict(pretrained=None)))
 
 adaptation = dict(
-    outer_iters=2,
-    inner_iters=10,
-    batch_size=2,
+    outer_iters=4,
+    inner_iters=25,
+    batch_size=4,
     log_interval=5,
     # LR faces as celeba_hq_small.py makes them: the random affine and MATLAB bicubic
     # act on the 128 px face, so the generated 64 px face is first brought back to 128 px.

@@ -70,23 +70,22 @@ def run_one_shot_benchmark(model, cfg, mode='source_only', deltas_dir=None, work
     records, grid_rows = [], {}
     for number, task in enumerate(tasks, 1):
         first_split_task = task.split not in grid_rows
-        exemplars = None
+        test_set = protocol.test_dataset(task)
+        exemplars = source_outputs = None
         if mode != 'source_only':
             model.load_state_dict(source_state)
             exemplars = protocol.exemplars(task)
-        if first_split_task and mode != 'source_only':
-            # the grid shows the same faces before and after adaptation
-            model.eval()
-            source_outputs = model.test_step(pseudo_collate(
-                [protocol.test_dataset(task)[i] for i in range(min(4, len(task.test_indices)))]))
+            if first_split_task:  # the grid shows the same faces before and after adaptation
+                model.eval()
+                source_outputs = model.test_step(
+                    pseudo_collate([test_set[i] for i in range(min(4, len(test_set)))]))
         if mode == 'adapt':
             damma = MODELS.build(cfg.adaptation)
             damma.run(model, exemplars_from_samples(model, exemplars), seed=task.seed)
         elif mode == 'deltas':
             load_adapted_parameters(model, adapted_parameters_path(deltas_dir, task))
         model.eval()
-        result, (batch, outputs) = evaluate_task(model, protocol.test_dataset(task), metrics,
-                                                 batch_size)
+        result, (batch, outputs) = evaluate_task(model, test_set, metrics, batch_size)
         records.append(dict(split=task.split, seed=task.seed, exemplars=list(task.exemplar_subjects),
                             num_test=len(task.test_indices), **result))
         print_log(f'[{number}/{len(tasks)}] {task.split} seed {task.seed}: ' +
@@ -95,7 +94,7 @@ def run_one_shot_benchmark(model, cfg, mode='source_only', deltas_dir=None, work
             outputs = outputs[:4]
             columns = [[s.pred_img for s in outputs]]
             leading = ()
-            if mode != 'source_only':
+            if source_outputs is not None:
                 columns.insert(0, [s.pred_img for s in source_outputs])
                 leading = (exemplars[0]['data_samples'].gt_img, )
             grid_rows[task.split] = sr_grid_rows(batch['inputs'][:4], [s.gt_img for s in outputs],

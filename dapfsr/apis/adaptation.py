@@ -1,0 +1,37 @@
+"""Python API: adapt a trained model to a target domain from exemplar files."""
+from mmengine.runner import set_random_seed
+
+from dapfsr.adaptation import load_exemplar_files
+from dapfsr.registry import MODELS
+
+
+def adapt(model, exemplar_hr, exemplar_lr=None, adaptation=None, seed=0):
+    """Adapt ``model`` in place by DAMMA (Algorithm 1) from K HR/LR exemplar files.
+
+    Args:
+        model: A DAP-FSR model, e.g. from :func:`init_model` with an adaptation config.
+        exemplar_hr (str | Sequence[str]): HR exemplar file(s) at the decoder's size.
+        exemplar_lr (str | Sequence[str], optional): LR files paired with them by
+            order; without them the LR faces are made by the adaptation's degradation.
+        adaptation (dict, optional): The ``DAMMA`` config; default: that of the
+            config the model was built from (``model.cfg.adaptation``).
+        seed (int | None): Seeds python, numpy and torch first (same seed, same result).
+
+    Returns:
+        list[dict]: DAMMA's record of every inner iteration (losses, alpha).
+    """
+    if adaptation is None:
+        adaptation = getattr(model, 'cfg', {}).get('adaptation')
+        if adaptation is None:
+            raise ValueError('no adaptation settings: pass adaptation=dict(type="DAMMA", ...) or '
+                             'build the model from a config with an "adaptation" key')
+    if seed is not None:  # before the degradation draws the exemplars' LR faces
+        set_random_seed(seed)
+    damma = MODELS.build(adaptation)
+    exemplars = load_exemplar_files(model, damma.degradation, as_list(exemplar_hr),
+                                    as_list(exemplar_lr))
+    return damma.run(model, exemplars, seed=seed)
+
+
+def as_list(paths):
+    return [paths] if isinstance(paths, str) else list(paths or [])

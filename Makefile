@@ -1,5 +1,6 @@
 # Two entry points, each making its own virtual environment from a clean clone:
-#   make demo   the main job (train / adapt / test on the default data, offline)
+#   make demo   the main job (adapt / test the committed model on the default data, offline;
+#               DEMO_ARGS=--train trains tiny models first)
 #   make test   the test suite
 PYTHON ?= python3
 VENV ?= .venv

@@ -44,8 +44,8 @@ class DAMMAHook(Hook):
     The exemplars come either from files or from the one-shot protocol.
 
     Args:
-        exemplar_hr (Sequence[str], optional): K HR face files, at the decoder's size.
-        exemplar_lr (Sequence[str], optional): Their LR faces; None makes them
+        exemplar_hr (str | Sequence[str], optional): K HR face files, at the decoder's size.
+        exemplar_lr (str | Sequence[str], optional): Their LR faces; None makes them
             with the adaptation's degradation.
         protocol (dict, optional): ``dict(split=..., seed=0, num_exemplars=1,
             dataset=None)``: exemplars drawn by :class:`OneShotProtocol` from
@@ -70,8 +70,8 @@ class DAMMAHook(Hook):
                              'exactly one of the two')
         if exemplar_lr and not exemplar_hr:
             raise ValueError('exemplar_lr given without exemplar_hr')
-        self.exemplar_hr = [exemplar_hr] if isinstance(exemplar_hr, str) else exemplar_hr
-        self.exemplar_lr = [exemplar_lr] if isinstance(exemplar_lr, str) else exemplar_lr
+        self.exemplar_hr = exemplar_hr
+        self.exemplar_lr = exemplar_lr
         self.protocol = protocol
         self.adaptation = adaptation
         self.out_file = out_file

@@ -57,6 +57,11 @@ def read_exemplar_batch(model, paths, size, role):
     return torch.cat([to_model_range(model, read_exemplar_image(p, size, role)[None]) for p in paths])
 
 
+def as_path_list(paths):
+    """One path or a sequence of them (or None) -> a list."""
+    return [paths] if isinstance(paths, str) else list(paths or [])
+
+
 def load_exemplar_files(model, degradation, hr_paths, lr_paths=None):
     """Exemplars from image files; missing LR faces are made by ``degradation``.
 
@@ -64,13 +69,13 @@ def load_exemplar_files(model, degradation, hr_paths, lr_paths=None):
         model: The DAPFSR model (its decoder's ``out_size`` is the HR size).
         degradation (PipelineDegradation): Makes LR faces of the training
             data's kind; also fixes the expected LR size.
-        hr_paths (Sequence[str]): K HR face files (H = W = the decoder's size).
-        lr_paths (Sequence[str], optional): K LR face files, paired by order.
+        hr_paths (str | Sequence[str]): K HR face files (H = W = the decoder's size).
+        lr_paths (str | Sequence[str], optional): K LR face files, paired by order.
 
     Returns:
         Exemplars: On the model's device.
     """
-    hr_paths = list(hr_paths or [])
+    hr_paths, lr_paths = as_path_list(hr_paths), as_path_list(lr_paths)
     if not hr_paths:
         raise ValueError('no exemplar given: pass at least one HR exemplar file')
     if lr_paths and len(lr_paths) != len(hr_paths):

@@ -28,10 +28,5 @@ def adapt(model, exemplar_hr, exemplar_lr=None, adaptation=None, seed=0):
     if seed is not None:  # before the degradation draws the exemplars' LR faces
         set_random_seed(seed)
     damma = MODELS.build(adaptation)
-    exemplars = load_exemplar_files(model, damma.degradation, as_list(exemplar_hr),
-                                    as_list(exemplar_lr))
+    exemplars = load_exemplar_files(model, damma.degradation, exemplar_hr, exemplar_lr)
     return damma.run(model, exemplars, seed=seed)
-
-
-def as_list(paths):
-    return [paths] if isinstance(paths, str) else list(paths or [])

@@ -15,7 +15,7 @@ import os.path as osp
 import torch
 
 from dapfsr.models.decoders import (StyleGANDecoder, convert_stylegan2_state_dict,
-                                    infer_decoder_config, load_stylegan2_checkpoint,
+                                    infer_decoder_config, load_generator_state,
                                     read_stylegan2_checkpoint, select_generator_state)
 from dapfsr.visualization import save_image_grid
 
@@ -43,11 +43,12 @@ def build_decoder(path, prefix=None):
         raise FileNotFoundError(f'decoder checkpoint {path} does not exist')
     state = select_generator_state(read_stylegan2_checkpoint(path), prefix)
     try:
-        cfg = infer_decoder_config(convert_stylegan2_state_dict(state))
+        state = convert_stylegan2_state_dict(state)
+        cfg = infer_decoder_config(state)
     except (KeyError, ValueError) as err:
         raise ValueError(f'{path} holds no StyleGAN2 generator under prefix {prefix!r} '
                          f'({err}); a DAP-FSR checkpoint needs --prefix decoder') from None
-    return load_stylegan2_checkpoint(StyleGANDecoder(**cfg), path, prefix=prefix).eval()
+    return load_generator_state(StyleGANDecoder(**cfg), state, path).eval()
 
 
 @torch.no_grad()

@@ -119,8 +119,13 @@ def load_stylegan2_checkpoint(decoder, path, prefix=None, map_location='cpu'):
         ValueError: The file's weights do not fit ``decoder``; the message
             names the file and the first mismatching keys.
     """
-    state = convert_stylegan2_state_dict(
-        select_generator_state(read_stylegan2_checkpoint(path, map_location), prefix))
+    return load_generator_state(decoder, convert_stylegan2_state_dict(
+        select_generator_state(read_stylegan2_checkpoint(path, map_location), prefix)), path)
+
+
+def load_generator_state(decoder, state, path):
+    """Load a dapfsr-layout generator state dict read from ``path`` (named in errors);
+    mu_w / sigma_w are computed with a fixed seed when the state has none."""
     own = decoder.state_dict()
     missing = [k for k in own if k not in state and k not in LATENT_STATISTICS]
     unexpected = [k for k in state if k not in own]

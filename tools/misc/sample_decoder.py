@@ -10,13 +10,10 @@ architecture is read off the weights. Every truncation value draws the same z
 and the same noise maps, so the blocks differ only by psi (w = mu_w + psi (w - mu_w)).
 """
 import argparse
-import os.path as osp
 
 import torch
 
-from dapfsr.models.decoders import (StyleGANDecoder, convert_stylegan2_state_dict,
-                                    infer_decoder_config, load_generator_state,
-                                    read_stylegan2_checkpoint, select_generator_state)
+from dapfsr.models.decoders import build_decoder_from_checkpoint as build_decoder
 from dapfsr.visualization import save_image_grid
 
 
@@ -35,20 +32,6 @@ def parse_args(argv=None):
     if args.num < 1 or args.columns < 1 or args.num % args.columns:
         parser.error(f'--num ({args.num}) must be a positive multiple of --columns ({args.columns})')
     return args
-
-
-def build_decoder(path, prefix=None):
-    """A :class:`StyleGANDecoder` shaped and loaded from the checkpoint at ``path``."""
-    if not osp.isfile(path):
-        raise FileNotFoundError(f'decoder checkpoint {path} does not exist')
-    state = select_generator_state(read_stylegan2_checkpoint(path), prefix)
-    try:
-        state = convert_stylegan2_state_dict(state)
-        cfg = infer_decoder_config(state)
-    except (KeyError, ValueError) as err:
-        raise ValueError(f'{path} holds no StyleGAN2 generator under prefix {prefix!r} '
-                         f'({err}); a DAP-FSR checkpoint needs --prefix decoder') from None
-    return load_generator_state(StyleGANDecoder(**cfg), state, path).eval()
 
 
 @torch.no_grad()

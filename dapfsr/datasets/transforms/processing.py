@@ -180,3 +180,37 @@ class RandomFaceAffine(BaseTransform):
     def __repr__(self):
         return (f'{type(self).__name__}(rotation={self.rotation_range}, translation=+-{self.translation_max}, '
                 f'scale={self.scale_range}, border_mode={self.border_mode!r}, seed={self.seed})')
+
+
+@TRANSFORMS.register_module()
+class RandomHorizontalFlip(BaseTransform):
+    """Mirror images left-right with probability ``prob`` (StyleGAN's x-flip).
+
+    CelebA-HQ's numbering is not random in head pose, so without flips a model
+    learns the pose bias of its training range. Put it before the random affine
+    so the LR face is made from the flipped HR face.
+
+    Args:
+        keys (Sequence[str]): Images flipped together (all or none).
+        prob (float): Probability of a flip.
+        seed (int | None): Per-sample seeding, see :mod:`.seeding`.
+
+    Adds ``results['flipped']`` (bool).
+    """
+
+    def __init__(self, keys=('gt', ), prob=0.5, seed=None):
+        if not 0 <= prob <= 1:
+            raise ValueError(f'RandomHorizontalFlip prob must be in [0, 1], got {prob!r}')
+        self.keys = [keys] if isinstance(keys, str) else list(keys)
+        self.prob, self.seed = prob, seed
+
+    def transform(self, results):
+        flip = bool(sample_rng(results, self.seed, 'RandomHorizontalFlip').random() < self.prob)
+        if flip:
+            for key in self.keys:
+                results[key] = np.ascontiguousarray(results[key][:, ::-1])
+        results['flipped'] = flip
+        return results
+
+    def __repr__(self):
+        return f'{type(self).__name__}(keys={self.keys}, prob={self.prob}, seed={self.seed})'

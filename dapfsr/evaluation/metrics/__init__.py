@@ -2,8 +2,9 @@ from .base_face_metric import BaseFaceSRMetric
 from .faceqnet import FaceQnet, faceqnet_from_keras_h5, load_faceqnet
 from .fiq import FIQ
 from .identity import FaceNetEmbedder, IDSim
+from .latent_spread import LatentSpread
 from .lpips_metric import LPIPS
 from .psnr_ssim import PSNR, SSIM
 
 __all__ = ['BaseFaceSRMetric', 'FaceQnet', 'faceqnet_from_keras_h5', 'load_faceqnet', 'FIQ',
-           'FaceNetEmbedder', 'IDSim', 'LPIPS', 'PSNR', 'SSIM']
+           'FaceNetEmbedder', 'IDSim', 'LatentSpread', 'LPIPS', 'PSNR', 'SSIM']

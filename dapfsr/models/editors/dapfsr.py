@@ -1,8 +1,11 @@
 """DAP-FSR: pyramid encoder E + frozen StyleGAN decoder G, trained by Eq. 3-5 (sec. 4.1)."""
+import math
+
 import torch
 import torch.nn.functional as F
 from mmengine.model import BaseModel
 
+from dapfsr.datasets.transforms import imresize
 from dapfsr.models.decoders import load_stylegan2_checkpoint
 from dapfsr.registry import MODELS
 from dapfsr.structures import FaceSRDataSample
@@ -42,10 +45,21 @@ class DAPFSR(BaseModel):
             Eq. 4; None: 1 for each layer.
         randomize_noise (bool): Fresh decoder noise per call; the default uses
             the decoder's fixed noise maps, so a face always gets the same output.
+        synthetic_latent_weight (float): Weight of an extra term, not in the
+            paper: faces the decoder draws itself from known W+ codes w (style
+            mixing, truncation ``synthetic_truncation``) are degraded like the LR
+            inputs (random affine ``synthetic_affine``, MATLAB bicubic to the LR
+            size) and E must predict w: mean(((w_hat - w) / sigma_w)^2). Pixel
+            losses reach E only through G's ill-conditioned Jacobian; this gives
+            every latent row a direct target. 0 turns it off.
+        synthetic_truncation (float): psi of the synthetic codes.
+        synthetic_affine (dict): ``rotation`` (max degrees), ``translation``
+            (max shift as a fraction of the side), ``scale`` (min, max): the
+            ranges of ``RandomFaceAffine``'s moderate preset.
         data_preprocessor (dict): FaceSRDataPreprocessor config.
 
     ``predict`` returns the samples with ``pred_img`` (C, H, W) in [0, 1] at the
-    decoder's size; C = 1 (the mean of the RGB output, the inverse of the
+    decoder's size and ``pred_latent``, the W+ code (L, D); C = 1 (the mean of the RGB output, the inverse of the
     preprocessor's gray replication) when the sample's HR face, or without one
     its LR face, is gray, so metrics compare like with like. ``tensor`` mode
     returns the decoder's output, (N, 3, H, W) in [-1, 1].
@@ -54,6 +68,8 @@ class DAPFSR(BaseModel):
     def __init__(self, encoder, decoder, perceptual, decoder_checkpoint=None,
                  decoder_checkpoint_prefix=None, offset_scale=True, pixel_loss_weight=1.0,
                  perceptual_loss_weight=1.0, perceptual_layer_weights=None, randomize_noise=False,
+                 synthetic_latent_weight=0.0, synthetic_truncation=0.8,
+                 synthetic_affine=dict(rotation=10.0, translation=4 / 128, scale=(0.9, 1.1)),
                  data_preprocessor=dict(type='FaceSRDataPreprocessor'), init_cfg=None):
         if isinstance(data_preprocessor, dict):
             data_preprocessor = MODELS.build(data_preprocessor)
@@ -79,6 +95,9 @@ class DAPFSR(BaseModel):
         self.pixel_loss_weight = pixel_loss_weight
         self.perceptual_loss_weight = perceptual_loss_weight
         self.randomize_noise = randomize_noise
+        self.synthetic_latent_weight = synthetic_latent_weight
+        self.synthetic_truncation = synthetic_truncation
+        self.synthetic_affine = dict(synthetic_affine)
         self.decoder.eval()
 
     def init_weights(self):
@@ -108,11 +127,19 @@ class DAPFSR(BaseModel):
             raise ValueError(f'mode must be "loss", "predict" or "tensor", got {mode!r}')
         if mode == 'loss' and not data_samples:
             raise ValueError('DAPFSR loss mode needs data_samples with gt_img (HR faces)')
-        sr = self.decode(self.encode_latents(inputs))
+        latents = self.encode_latents(inputs)
+        sr = self.decode(latents)
         if mode == 'loss':
-            return self.loss(sr, self.data_preprocessor.stack_gt(data_samples))
+            losses = self.loss(sr, self.data_preprocessor.stack_gt(data_samples))
+            if self.synthetic_latent_weight:
+                losses['loss_synthetic_latent'] = (
+                    self.synthetic_latent_weight * self.synthetic_latent_loss(inputs.shape))
+            return losses
         if mode == 'predict':
-            return pack_sr_predictions(sr, data_samples)
+            samples = pack_sr_predictions(sr, data_samples)
+            for sample, latent in zip(samples, latents.detach()):
+                sample.pred_latent = latent  # (L, D), for LatentSpread
+            return samples
         return sr
 
     def loss(self, sr, gt):
@@ -128,6 +155,40 @@ class DAPFSR(BaseModel):
                                                       self.perceptual(sr), target_feats))
         return dict(loss_pixel=self.pixel_loss_weight * F.mse_loss(sr, gt),
                     loss_perceptual=self.perceptual_loss_weight * percept)
+
+
+    @torch.no_grad()
+    def synthetic_pairs(self, num, lr_size):
+        """W+ codes (num, L, D) and their faces, drawn by G and degraded to ``lr_size``.
+
+        The face G draws for w is warped by a random affine (bicubic, mirrored
+        border, as ``RandomFaceAffine``) and MATLAB-bicubic downsampled, the LR
+        input's degradation; returns (w, LR faces (num, 3, lr_size) in [-1, 1]).
+        """
+        device = self.decoder.latent_mean.device
+        z = torch.randn(2, num, self.decoder.style_channels, device=device)
+        inject_index = int(torch.randint(1, self.decoder.num_latents, ()))  # style mixing
+        out = self.decoder(list(z), truncation=self.synthetic_truncation, randomize_noise=False,
+                           inject_index=inject_index, return_latents=True)
+        face = out['fake_img'].clamp(-1, 1)
+        ranges = self.synthetic_affine
+        angle = (torch.rand(num, device=device) * 2 - 1) * math.radians(ranges['rotation'])
+        shift = (torch.rand(num, 2, device=device) * 2 - 1) * 2 * ranges['translation']
+        low, high = ranges['scale']
+        scale = low + torch.rand(num, device=device) * (high - low)
+        cos, sin = torch.cos(angle) / scale, torch.sin(angle) / scale
+        # affine_grid maps output to input coordinates: the inverse of p -> s R p + t
+        theta = torch.stack([torch.stack([cos, sin], 1), torch.stack([-sin, cos], 1)], 1)
+        theta = torch.cat([theta, -(theta @ shift[:, :, None])], 2)
+        grid = F.affine_grid(theta, list(face.shape), align_corners=False)
+        warped = F.grid_sample(face, grid, mode='bicubic', padding_mode='reflection',
+                               align_corners=False)
+        return out['latent'], imresize(warped, size=lr_size).clamp(-1, 1)
+
+    def synthetic_latent_loss(self, input_shape):
+        """mean(((E(LR) - w) / sigma_w)^2) over synthetic pairs as many as the batch."""
+        w, lr = self.synthetic_pairs(input_shape[0], tuple(input_shape[-2:]))
+        return ((self.encode_latents(lr) - w) / self.decoder.latent_std).square().mean()
 
 
 def pack_sr_predictions(sr, data_samples=None):

@@ -219,3 +219,43 @@ def test_bad_modes_and_missing_ground_truth_give_clear_errors():
     no_gt = [FaceSRDataSample(metainfo=dict(img_path=f'tiny_face{i}.png')) for i in range(2)]
     with pytest.raises(KeyError, match='tiny_face1.png'):
         model(lr, no_gt, mode='loss')
+
+
+def test_synthetic_pairs_are_the_decoders_own_faces_degraded_like_the_inputs():
+    from dapfsr.datasets.transforms import imresize
+    identity = dict(rotation=0.0, translation=0.0, scale=(1.0, 1.0))
+    model = tiny_model(synthetic_latent_weight=1.0, synthetic_affine=identity).eval()
+    torch.manual_seed(3)
+    w, lr = model.synthetic_pairs(4, (8, 8))
+    assert w.shape == (4, 6, 16) and lr.shape == (4, 3, 8, 8)
+    with torch.no_grad():
+        face = model.decoder(w, input_is_latent=True, randomize_noise=False).clamp(-1, 1)
+    assert torch.allclose(lr, imresize(face, size=(8, 8)).clamp(-1, 1), atol=1e-5)
+    # truncation psi pulls every code towards mu_w
+    sigma = model.decoder.latent_std
+    assert ((w - model.decoder.latent_mean) / sigma).abs().mean() < 1.5
+    warped = tiny_model(synthetic_latent_weight=1.0).eval()
+    torch.manual_seed(3)
+    w_warped, lr_warped = warped.synthetic_pairs(4, (8, 8))
+    assert torch.equal(w_warped, w) and not torch.allclose(lr_warped, lr, atol=1e-3)
+
+
+def test_synthetic_latent_loss_trains_the_encoder_towards_the_codes():
+    model = tiny_model(synthetic_latent_weight=0.5, pixel_loss_weight=0.0, perceptual_loss_weight=0.0,
+                       encoder=dict(TINY_ENCODER, norm_eval=True))
+    optim_wrapper = OptimWrapper(torch.optim.Adam(model.encoder.parameters(), lr=3e-3))
+    data = face_batch(n=4)
+    first = model.train_step(copy.deepcopy(data), optim_wrapper)
+    assert set(first) == {'loss', 'loss_pixel', 'loss_perceptual', 'loss_synthetic_latent'}
+    torch.manual_seed(5)
+    w, lr = model.synthetic_pairs(4, (8, 8))
+
+    def error():
+        with torch.no_grad():
+            return ((model.encode_latents(lr) - w) / model.decoder.latent_std).square().mean()
+    before = error()
+    for _ in range(30):
+        torch.manual_seed(5)  # the same pairs every step: the encoder fits their codes
+        model.train_step(copy.deepcopy(data), optim_wrapper)
+    assert error() < 0.5 * before
+    assert 'loss_synthetic_latent' not in tiny_model().train_step(copy.deepcopy(data), optim_wrapper)

@@ -5,3 +5,4 @@ _base_ = ['../dapfsr/celeba_hq_small.py']
 model = dict(_delete_=True, type='BicubicUpsampler', out_size=64)
 train_dataloader = train_cfg = optim_wrapper = param_scheduler = None
 val_dataloader = val_cfg = val_evaluator = None
+test_evaluator = [dict(type='PSNR'), dict(type='SSIM')]  # no W+ codes to spread

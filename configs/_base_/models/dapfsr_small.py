@@ -9,8 +9,8 @@ model = dict(
         backbone=dict(type='EfficientNetLite0Backbone', pretrained='shipped'),
         input_size=64,  # the 16 px face upsampled to the HR size: C3 8x8, C4 4x4, C5 2x2
         multi_scale=True,
-        context_channels=32,
-        ale_channels=64,
+        context_channels=64,  # 32 and 64 before: -0.4 dB after 500 iterations (README levers)
+        ale_channels=128,
         attention_reduction=8,
         istn_positions=(0, 1, 2),  # image, stride-2 and stride-4 maps
         istn_channels=16,
@@ -29,5 +29,7 @@ model = dict(
     perceptual_layer_weights=[0.02, 0.01, 0.0125, 0.0125],
     offset_scale=True,
     pixel_loss_weight=1.0,
-    perceptual_loss_weight=1.0,
+    # Eq. 5 with L_percept x0.05: its scaled layers still make it ~1.5x L_mse at the start;
+    # weight 1 (L_percept ~30x L_mse) cost 1.2 dB PSNR after 500 iterations (README levers)
+    perceptual_loss_weight=0.05,
     data_preprocessor=dict(type='FaceSRDataPreprocessor', num_channels=3))

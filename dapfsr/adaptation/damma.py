@@ -63,13 +63,18 @@ class DAMMA:
             network (Table 2, D and E).
         optimizer (dict): Optimizer config without ``params`` and ``lr``.
         log_interval (int): Inner iterations between log lines.
+        exemplar_weight (float, optional): Share of Eq. 5 that the K real exemplar
+            pairs get in each phi step, the generated pairs the rest:
+            ``(1 - w) L(generated) + w L(exemplars)``. None pools all pairs into one
+            batch (the exemplars then weigh K / (K + batch_size)).
     """
 
     TRAINABLE = ('style_modulation', 'decoder')
 
     def __init__(self, outer_iters, inner_iters, batch_size, lr_alpha, lr_phi,
                  augmenter=dict(type='SoftLatentMixing'), degradation=None,
-                 trainable='style_modulation', optimizer=dict(type='Adam'), log_interval=10):
+                 trainable='style_modulation', optimizer=dict(type='Adam'), log_interval=10,
+                 exemplar_weight=None):
         for name, value in (('outer_iters', outer_iters), ('inner_iters', inner_iters),
                             ('batch_size', batch_size)):
             if int(value) != value or value < 1:
@@ -86,6 +91,9 @@ class DAMMA:
         self.trainable = trainable
         self.optimizer = dict(optimizer)
         self.log_interval = log_interval
+        if exemplar_weight is not None and not 0 <= exemplar_weight <= 1:
+            raise ValueError(f'DAMMA exemplar_weight must lie in [0, 1], got {exemplar_weight!r}')
+        self.exemplar_weight = exemplar_weight
         self.history = []
 
     def trainable_parameters(self, model):
@@ -178,7 +186,14 @@ class DAMMA:
             with torch.no_grad():
                 latents = torch.cat([model.encode_latents(gen_lr), latents])
             hr = torch.cat([gen_hr, hr])
-        return model.loss(model.decode(latents), hr)
+        sr = model.decode(latents)
+        if self.augmenter is None or self.exemplar_weight is None:
+            return model.loss(sr, hr)
+        # model.loss averages over its batch: the generated and the real pairs separately
+        num = self.batch_size
+        generated, real = model.loss(sr[:num], hr[:num]), model.loss(sr[num:], hr[num:])
+        return {name: (1 - self.exemplar_weight) * generated[name] + self.exemplar_weight * real[name]
+                for name in generated}
 
     def log(self, record):
         if (record['inner'] + 1) % self.log_interval and record['inner'] + 1 != self.inner_iters:

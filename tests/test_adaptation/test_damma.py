@@ -3,6 +3,7 @@ import math
 
 import pytest
 import torch
+from mmengine.runner import set_random_seed
 from adaptation_helpers import build_tiny_model, damma_cfg, make_exemplars
 
 from dapfsr.adaptation import DAMMA, HardLatentMixing, SoftLatentMixing
@@ -139,3 +140,26 @@ def test_bad_settings_are_named(bad, message):
 def test_augmenter_needs_a_degradation():
     with pytest.raises(ValueError, match='degradation'):
         DAMMA(outer_iters=1, inner_iters=1, batch_size=1, lr_alpha=0.1, lr_phi=0.1)
+
+
+def test_exemplar_weight_splits_eq5_between_generated_and_real_pairs():
+    model = build_tiny_model()
+    exemplars = make_exemplars(num=2)
+    with torch.no_grad():
+        exemplar_latents = model.encode_latents(exemplars.lr)
+    losses = {}
+    for weight in (None, 0.0, 0.25, 1.0):
+        damma = MODELS.build(damma_cfg(batch_size=3, exemplar_weight=weight))
+        set_random_seed(0)  # the same generated pairs (latents, affines) for every weight
+        damma.augmenter.reset(model, exemplars, 3)
+        losses[weight] = {k: v.item() for k, v in damma.phi_loss(model, exemplars, exemplar_latents).items()}
+    with torch.no_grad():
+        real = model.loss(model.decode(exemplar_latents), exemplars.hr)
+    for name in ('loss_pixel', 'loss_perceptual'):
+        assert losses[1.0][name] == pytest.approx(real[name].item(), rel=1e-5)  # exemplars alone
+        generated = losses[0.0][name]
+        assert losses[0.25][name] == pytest.approx(0.75 * generated + 0.25 * real[name].item(), rel=1e-5)
+        # pooled: the batch mean over 3 generated and 2 real pairs
+        assert losses[None][name] == pytest.approx(0.6 * generated + 0.4 * real[name].item(), rel=1e-4)
+    with pytest.raises(ValueError, match='exemplar_weight'):
+        MODELS.build(damma_cfg(exemplar_weight=1.5))

@@ -16,7 +16,7 @@ REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 def test_demo_fast_runs_every_stage_offline(tmp_path, train):
     env = dict(os.environ, OMP_NUM_THREADS='2')
     env.pop('DAPFSR_DATA_ROOT', None)  # the default data needs no data root
-    result = subprocess.run([sys.executable, osp.join(REPO_ROOT, 'tools', 'demo.py'), '--fast',
+    result = subprocess.run([sys.executable, osp.join(REPO_ROOT, 'tools', 'demo.py'), '--fast', '--lfw',
                              '--work-dir', str(tmp_path / 'demo')] + ['--train'] * train,
                             capture_output=True, text=True, env=env, timeout=600)
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
@@ -30,3 +30,20 @@ def test_demo_fast_runs_every_stage_offline(tmp_path, train):
         columns = 6 if 'grid_adapt' in grid.name else 4
         assert cv2.imread(str(grid)).shape[1] == columns * (128 + 2) + 2, grid
     assert (tmp_path / 'demo' / 'decoder.pth').is_file() == train
+
+
+def test_demo_default_data_is_the_real_benchmark_where_present(tmp_path, yaleb_root):
+    """With the shared data present, the default run is CelebA-HQ -> Extended Yale B, one task
+    per light direction, and says so; --splits picks the light directions."""
+    data_root = osp.dirname(yaleb_root)
+    env = dict(os.environ, OMP_NUM_THREADS='2', DAPFSR_DATA_ROOT=data_root)
+    result = subprocess.run([sys.executable, osp.join(REPO_ROOT, 'tools', 'demo.py'), '--fast',
+                             '--splits', 'A+050E+00', '--work-dir', str(tmp_path / 'demo')],
+                            capture_output=True, text=True, env=env, timeout=600)
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    assert 'CelebA-HQ -> Extended Yale B (A+050E+00)' in result.stdout
+    details = json.loads((tmp_path / 'demo' / 'results_dap-fsr_adapt.json').read_text())
+    assert [(t['split'], t['seed']) for t in details['details']['tasks']] == [('A+050E+00', 0)]
+    rows = json.loads((tmp_path / 'demo' / 'results.json').read_text())['rows']
+    assert rows['DAP-FSR one-shot (DAMMA)']['PSNR'] != rows['DAP-FSR source only']['PSNR']
+    assert rows['Bicubic']['PSNR'] > 15  # real 64 px faces, not a blank image

@@ -4,7 +4,7 @@ import math
 import pytest
 import torch
 from mmengine.runner import set_random_seed
-from adaptation_helpers import build_tiny_model, damma_cfg, make_exemplars
+from adaptation_helpers import DEGRADATION, build_tiny_model, damma_cfg, make_exemplars
 
 from dapfsr.adaptation import DAMMA, HardLatentMixing, SoftLatentMixing
 from dapfsr.registry import MODELS
@@ -163,3 +163,22 @@ def test_exemplar_weight_splits_eq5_between_generated_and_real_pairs():
         assert losses[None][name] == pytest.approx(0.6 * generated + 0.4 * real[name].item(), rel=1e-4)
     with pytest.raises(ValueError, match='exemplar_weight'):
         MODELS.build(damma_cfg(exemplar_weight=1.5))
+
+
+def test_refined_target_latents_draw_the_exemplar_closer_than_the_projection():
+    model = build_tiny_model()
+    exemplars = make_exemplars(num=2)
+    with torch.no_grad():
+        projected = model.encode_latents(exemplars.lr)
+    errors = {}
+    for steps in (0, 20):
+        augmenter = SoftLatentMixing(degradation=DEGRADATION, target_refine_steps=steps,
+                                     target_refine_lr=0.05)
+        augmenter.reset(model, exemplars, 3)
+        assert not augmenter.target_latents.requires_grad
+        if steps == 0:  # the paper's w^t: Eq. 2 on the exemplar's LR face
+            assert torch.equal(augmenter.target_latents, projected)
+        with torch.no_grad():
+            errors[steps] = (model.decode(augmenter.target_latents) - exemplars.hr).square().mean()
+    assert errors[20] < 0.8 * errors[0]
+    assert not any(p.grad is not None and p.grad.abs().sum() > 0 for p in model.parameters())

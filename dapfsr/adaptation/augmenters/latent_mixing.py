@@ -3,6 +3,7 @@ import math
 
 import torch
 import torch.nn as nn
+import torch.nn.functional as F
 
 from dapfsr.registry import MODELS
 from ..losses import content_loss, exemplar_statistics, style_loss
@@ -34,17 +35,41 @@ class LatentMixing(BaseAugmenter):
     sigma_w eps. Generated face i mixes w^s_i with the w^t of exemplar
     i mod K by Eq. 6 and is drawn by the current decoder, G(w^m).
     Subclasses give the weight alpha (:meth:`mixing_weight`).
+
+    Args:
+        degradation: See :class:`BaseAugmenter`.
+        target_refine_steps (int): Not in the paper: Adam steps that refine each w^t
+            from its projection towards the exemplar's HR face (pixel MSE through the
+            current decoder). Where the encoder reads a target face as a source-style
+            one (a lit-left Yale B face as an evenly lit colour face), G(w^t) lacks the
+            target's style and no alpha gives G(w^m) that style; 0: the projection alone.
+        target_refine_lr (float): Their learning rate.
     """
 
-    def __init__(self, degradation=None):
+    def __init__(self, degradation=None, target_refine_steps=0, target_refine_lr=0.02):
         super().__init__(degradation)
+        self.target_refine_steps = int(target_refine_steps)
+        self.target_refine_lr = target_refine_lr
         self.target_latents = None
         self.source_latents = None
 
-    @torch.no_grad()
     def reset(self, model, exemplars, num):
-        self.target_latents = model.encode_latents(exemplars.lr).detach()
-        self.source_latents = model.decoder.sample_source_latents(num).detach()
+        with torch.no_grad():
+            target = model.encode_latents(exemplars.lr)
+            self.source_latents = model.decoder.sample_source_latents(num)
+        self.target_latents = self.refine_target_latents(model, target, exemplars.hr)
+
+    def refine_target_latents(self, model, latents, hr):
+        """``target_refine_steps`` of Adam on ||G(w^t) - I_HR^t||^2 from the projected w^t."""
+        if not self.target_refine_steps:
+            return latents.detach()
+        latents = latents.detach().clone().requires_grad_(True)
+        optimizer = torch.optim.Adam([latents], lr=self.target_refine_lr)
+        for _ in range(self.target_refine_steps):
+            optimizer.zero_grad(set_to_none=True)
+            F.mse_loss(model.decode(latents), hr).backward(inputs=[latents])
+            optimizer.step()
+        return latents.detach()
 
     def mixing_weight(self):
         """alpha, (L,)."""
@@ -82,10 +107,12 @@ class SoftLatentMixing(LatentMixing):
         content_weight (float): Weight of L_c.
         style_weight (float): Weight of L_s.
         degradation: See :class:`BaseAugmenter`.
+        **kwargs: ``target_refine_steps``, ``target_refine_lr`` of :class:`LatentMixing`.
     """
 
-    def __init__(self, alpha_init=0.5, content_weight=1.0, style_weight=1.0, degradation=None):
-        super().__init__(degradation)
+    def __init__(self, alpha_init=0.5, content_weight=1.0, style_weight=1.0, degradation=None,
+                 **kwargs):
+        super().__init__(degradation, **kwargs)
         if not 0 < alpha_init < 1:
             raise ValueError(f'alpha_init must lie in (0, 1) (alpha = sigmoid(logit)), got {alpha_init}')
         self.alpha_init = alpha_init
@@ -94,7 +121,6 @@ class SoftLatentMixing(LatentMixing):
         self.alpha_logits = None
         self.style_statistics = None
 
-    @torch.no_grad()
     def reset(self, model, exemplars, num):
         super().reset(model, exemplars, num)
         logit = math.log(self.alpha_init / (1 - self.alpha_init))
@@ -132,10 +158,11 @@ class HardLatentMixing(LatentMixing):
         target_layers (Sequence[int]): W+ rows taken from w^t (negative
             indices count from the last).
         degradation: See :class:`BaseAugmenter`.
+        **kwargs: ``target_refine_steps``, ``target_refine_lr`` of :class:`LatentMixing`.
     """
 
-    def __init__(self, target_layers=(-3, -2, -1), degradation=None):
-        super().__init__(degradation)
+    def __init__(self, target_layers=(-3, -2, -1), degradation=None, **kwargs):
+        super().__init__(degradation, **kwargs)
         self.target_layers = tuple(int(i) for i in target_layers)
 
     def mixing_weight(self):

@@ -19,6 +19,10 @@ adaptation = dict(
     optimizer=dict(type='Adam', betas=(0.9, 0.999)),
     augmenter=dict(type='SoftLatentMixing', alpha_init=0.5, content_weight=1.0, style_weight=1.0),
     trainable='style_modulation',  # Table 2, F: only the AdaIN affines phi
+    # Eq. 5 of line 8 as (L(generated) + L(exemplar)) / 2, not one pooled batch where the one
+    # real pair weighs 1/9: the generated pairs are the decoder's own faces and mostly hold
+    # phi where it is (configs/dapfsr/README.md, "DAMMA, measured").
+    exemplar_weight=0.5,
     degradation=[
         dict(type='RandomFaceAffine', preset='moderate', seed=None),
         dict(type='MatlabResize', keys=['lr'], size=16),

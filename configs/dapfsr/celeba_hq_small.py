@@ -37,7 +37,7 @@ val_dataloader = dict(num_workers=1,  # the first 100 test faces, to keep valida
                       dataset=dict(pipeline=test_pipeline, indices=100))
 test_dataloader = dict(num_workers=1, dataset=dict(pipeline=test_pipeline))
 
-# latent_spread_ratio: how input-dependent the predicted W+ codes are, against the W+ codes
+# LatentSpreadRatio: how input-dependent the predicted W+ codes are, against the W+ codes
 # of the decoder ceiling (tools/analysis/decoder_ceiling.py, 32 test faces: raw spread 0.524).
 val_evaluator = [dict(type='PSNR'), dict(type='SSIM'), dict(type='LatentSpread', reference=0.524)]
 test_evaluator = val_evaluator

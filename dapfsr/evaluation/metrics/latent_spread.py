@@ -12,7 +12,7 @@ class LatentSpread(BaseMetric):
     An encoder whose codes barely depend on its input draws nearly one face for
     everybody; its spread sits far below that of the best codes for the same
     faces (``tools/analysis/decoder_ceiling.py --save-latents`` prints that
-    spread). Result keys: ``latent_spread`` and, with ``reference``, ``latent_spread_ratio``
+    spread). Result keys: ``LatentSpread`` and, with ``reference``, ``LatentSpreadRatio``
     = spread / reference (1 means as input-dependent as the ceiling's codes).
 
     Args:
@@ -38,7 +38,7 @@ class LatentSpread(BaseMetric):
         if len(results) < 2:
             raise ValueError(f'LatentSpread needs at least 2 faces, got {len(results)}')
         spread = torch.stack(results).std(0).mean().item()
-        metrics = dict(latent_spread=spread)
+        metrics = dict(LatentSpread=spread)
         if self.reference is not None:
-            metrics['latent_spread_ratio'] = spread / self.reference
+            metrics['LatentSpreadRatio'] = spread / self.reference
         return metrics

@@ -133,7 +133,7 @@ def score(images, faces, embedder=None):
     return result
 
 
-def LatentSpread(latents):
+def latent_spread(latents):
     """Mean over the L x D entries of the std across faces of (N, L, D) codes (``LatentSpread``)."""
     return latents.std(dim=0).mean().item()
 
@@ -174,7 +174,7 @@ def main(argv=None):
         results[space] = dict(score(images[space], faces, embedder),
                               seconds=round(time.time() - start, 1))
         if space == 'wplus' and len(faces) > 1:
-            spread = LatentSpread(latents)
+            spread = latent_spread(latents)
         if args.save_latents:
             blob = dict(latents=latents.contiguous(), files=[osp.basename(p) for p in paths])
             _replace(osp.join(args.out, f'latents_{space}.pth'), lambda f: torch.save(blob, f))

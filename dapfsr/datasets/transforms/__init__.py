@@ -5,7 +5,8 @@ from .matlab_resize import MatlabBicubic, imresize, matlab_imresize, resize_matr
 from .processing import CropAndResize, MatlabResize, RandomFaceAffine, RandomHorizontalFlip
 
 __all__ = [
-    'LoadFaceImage', 'read_image', 'CropAndResize', 'MatlabResize', 'RandomFaceAffine', 'RandomHorizontalFlip',
+    'LoadFaceImage', 'read_image', 'CropAndResize', 'MatlabResize', 'RandomFaceAffine',
+    'RandomHorizontalFlip',
     'RandomBlur', 'RandomNoise', 'RandomJPEG', 'PackFaceInputs', 'image_to_tensor',
     'MatlabBicubic', 'imresize', 'matlab_imresize', 'resize_matrix'
 ]

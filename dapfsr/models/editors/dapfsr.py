@@ -59,10 +59,10 @@ class DAPFSR(BaseModel):
         data_preprocessor (dict): FaceSRDataPreprocessor config.
 
     ``predict`` returns the samples with ``pred_img`` (C, H, W) in [0, 1] at the
-    decoder's size and ``pred_latent``, the W+ code (L, D); C = 1 (the mean of the RGB output, the inverse of the
-    preprocessor's gray replication) when the sample's HR face, or without one
-    its LR face, is gray, so metrics compare like with like. ``tensor`` mode
-    returns the decoder's output, (N, 3, H, W) in [-1, 1].
+    decoder's size and ``pred_latent``, the W+ code (L, D); C = 1 (the mean of the
+    RGB output, the inverse of the preprocessor's gray replication) when the
+    sample's HR face, or without one its LR face, is gray, so metrics compare like
+    with like. ``tensor`` mode returns the decoder's output, (N, 3, H, W) in [-1, 1].
     """
 
     def __init__(self, encoder, decoder, perceptual, decoder_checkpoint=None,

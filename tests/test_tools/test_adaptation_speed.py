@@ -1,0 +1,30 @@
+"""tools/benchmarks/adaptation_speed.py: DAMMA's time split into its parts, same result."""
+import os.path as osp
+import sys
+import time
+
+import torch
+
+sys.path.insert(0, osp.join(osp.dirname(osp.dirname(osp.abspath(__file__))), 'test_adaptation'))
+sys.path.insert(0, osp.join(osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))),
+                            'tools', 'benchmarks'))
+import adaptation_speed  # noqa: E402
+from adaptation_helpers import build_tiny_model, damma_cfg, make_exemplars  # noqa: E402
+
+from dapfsr.registry import MODELS  # noqa: E402
+
+
+def test_parts_cover_the_run_and_leave_the_adaptation_unchanged():
+    exemplars = make_exemplars()
+    plain = build_tiny_model()
+    MODELS.build(damma_cfg()).run(plain, exemplars, seed=0)
+    model, damma, timer = build_tiny_model(), MODELS.build(damma_cfg()), adaptation_speed.PartTimer()
+    adaptation_speed.instrument(model, damma, timer)
+    start = time.perf_counter()
+    damma.run(model, exemplars, seed=0)
+    total = time.perf_counter() - start
+    assert set(timer.seconds) == {'decoder forward', 'perceptual forward (F)', 'encoder forward',
+                                  'LR degradation', 'backward', 'optimizer step'}
+    assert all(s > 0 for s in timer.seconds.values()) and sum(timer.seconds.values()) <= total
+    for name, value in plain.state_dict().items():  # timing changes nothing it measures
+        assert torch.equal(value, model.state_dict()[name]), name

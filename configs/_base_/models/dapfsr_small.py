@@ -9,8 +9,8 @@ model = dict(
         backbone=dict(type='EfficientNetLite0Backbone', pretrained='shipped'),
         input_size=64,  # the 16 px face upsampled to the HR size: C3 8x8, C4 4x4, C5 2x2
         multi_scale=True,
-        context_channels=32,
-        ale_channels=64,
+        context_channels=64,  # 32 and 64 before: -0.6 dB after 1,000 iterations (README levers)
+        ale_channels=128,
         attention_reduction=8,
         istn_positions=(0, 1, 2),  # image, stride-2 and stride-4 maps
         istn_channels=16,

@@ -158,6 +158,7 @@ def main():
     if not args.train and not osp.isfile(SMALL_CHECKPOINT):
         sys.exit(f'[demo] {SMALL_CHECKPOINT} is missing: restore it (git checkout) or run with --train')
     work = osp.abspath(args.work_dir)
+    os.makedirs(work, exist_ok=True)
     data = osp.join(work, 'data')
     os.environ['DAPFSR_DEMO_DATA'] = data
     os.environ.setdefault('OMP_NUM_THREADS', '2')

@@ -14,6 +14,7 @@ _base_ = [
 gan_pipeline = [
     dict(type='LoadFaceImage', key='gt', num_channels=3),
     dict(type='CropAndResize', keys=['gt'], size={{_base_.decoder_size}}),
+    dict(type='RandomHorizontalFlip', keys=['gt']),  # StyleGAN's x-flip (--mirror=1)
     dict(type='PackFaceInputs'),
 ]
 train_dataloader = dict(

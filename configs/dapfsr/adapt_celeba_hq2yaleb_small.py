@@ -1,7 +1,7 @@
 # Deployment stage, small profile (2 CPU cores): the DAP-FSR model of
 # configs/dapfsr/celeba_hq_small.py (16 -> 64) adapted to Extended Yale B by DAMMA
-# (Table 2, row F). 4 x 25 iterations of 4 generated pairs + the exemplar: about
-# a minute on 2 CPU cores (docs/adaptation.md).
+# (Table 2, row F). 3 x 15 iterations of 4 generated pairs + the exemplar: 10-13 s a
+# task on 2 free CPU cores (configs/dapfsr/README.md: it kept the gain of 4 x 25, 26 s).
 #   python tools/adapt.py configs/dapfsr/adapt_celeba_hq2yaleb_small.py CKPT --exemplar-hr HR64.png
 #   python tools/adapt.py configs/dapfsr/adapt_celeba_hq2yaleb_small.py CKPT --split A+000E+00 --test
 #   python tools/test.py configs/dapfsr/adapt_celeba_hq2yaleb_small.py CKPT --one-shot adapt
@@ -13,8 +13,8 @@ benchmark_name = 'CelebA-HQ -> Extended Yale B (small profile)'
 model = dict(decoder_checkpoint=None, encoder=dict(backbone=dict(pretrained=None)))
 
 adaptation = dict(
-    outer_iters=4,
-    inner_iters=25,
+    outer_iters=3,
+    inner_iters=15,
     batch_size=4,
     log_interval=5,
     # LR faces as celeba_hq_small.py makes them: the random affine and MATLAB bicubic

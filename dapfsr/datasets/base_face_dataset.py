@@ -1,5 +1,7 @@
 """What every face dataset shares: raw-layout scan or annotation file, subject/condition filters."""
+import copy
 import os.path as osp
+from collections.abc import Mapping
 
 from mmengine.dataset import BaseDataset
 
@@ -55,6 +57,19 @@ class BaseFaceDataset(BaseDataset):
         kwargs['pipeline'] = [TRANSFORMS.build(t) if isinstance(t, dict) else t
                               for t in kwargs.get('pipeline', [])]
         super().__init__(ann_file=ann_file, data_root=data_root, **kwargs)
+
+    @classmethod
+    def _load_metainfo(cls, metainfo=None):
+        """``METAINFO`` updated by ``metainfo`` as given.
+
+        mmengine's version reads every str value as the name of a file of
+        lines and logs "is not a meta file" for each that is not one (e.g.
+        ``domain='wider_tiny'``), or silently replaces it by the lines of a
+        file of that name in the working directory.
+        """
+        if metainfo is not None and not isinstance(metainfo, Mapping):
+            raise TypeError(f'{cls.__name__}: metainfo must be a dict, got {type(metainfo).__name__}')
+        return dict(copy.deepcopy(cls.METAINFO), **(metainfo or {}))
 
     @property
     def name(self):

@@ -46,7 +46,8 @@ class OneShotProtocol:
 
     The draw for (split, seed) uses ``numpy.random.default_rng([seed,
     crc32(split)])``: the same on every machine and independent of the other
-    splits. A sample without a subject counts as its own subject.
+    splits. Every sample needs a subject: without one the exemplar's other
+    photos could land in its test set, so such a dataset is refused.
 
     Example::
 
@@ -75,8 +76,15 @@ class OneShotProtocol:
         self.num_exemplars = int(num_exemplars)
         self.exemplar_seeds = [int(s) for s in exemplar_seeds]
         self.holdout_subjects = as_name_list(holdout_subjects, 'holdout_subjects')
-        keys = dataset.column('img_key')
-        subjects = [str(s) if s is not None else k for s, k in zip(dataset.column('subject'), keys)]
+        subjects = dataset.column('subject')
+        missing = sum(s is None for s in subjects)
+        if missing:
+            raise ValueError(
+                f'{type(dataset).__name__} ({dataset.data_root}): {missing} of {len(subjects)} faces have no '
+                'subject, so the one-shot protocol cannot keep the exemplar\'s person out of the test set; '
+                'use SubjectFolderDataset (one folder per subject) or set "subject" in the annotation file '
+                '(ImageFolderDataset(every_image_own_subject=True) if no person appears twice in a split)')
+        subjects = [str(s) for s in subjects]
         self._split_members = {}
         for split in self.splits:
             members = [(i, subjects[i]) for i, c in enumerate(conditions) if c == split]

@@ -61,3 +61,14 @@ def fake_casia(root):
             os.makedirs(osp.dirname(path), exist_ok=True)
             cv2.imwrite(path, np.full((40, 30), 90, np.uint8))
     return str(root)
+
+
+def fake_subject_folders(root, subjects=('s1', 's2', 's3'), conditions=('light+00', 'light-30'), photos=2):
+    """SUBJECT/SUBJECT_PP_CONDITION.pgm: ``photos`` photos of each subject under each condition."""
+    for n, subject in enumerate(subjects):
+        os.makedirs(osp.join(root, subject))
+        for photo in range(photos):
+            for condition in conditions:
+                cv2.imwrite(osp.join(root, subject, f'{subject}_{photo:02d}_{condition}.pgm'),
+                            np.full((24, 20), 30 * n + photo, np.uint8))
+    return str(root)

@@ -15,7 +15,8 @@ CONFIG_DIR = osp.join(REPO_ROOT, 'configs', '_base_', 'datasets')
 
 @pytest.mark.parametrize('name,folder', [('celeba_hq', 'celeba_hq_128'), ('yaleb', 'CroppedYale'),
                                          ('celeba', 'celeba'), ('multipie', 'Multi-PIE'),
-                                         ('casia_nirvis', 'NIR-VIS-2.0'), ('lr_folder', 'wider_tiny_faces')])
+                                         ('casia_nirvis', 'NIR-VIS-2.0'), ('lr_folder', 'wider_tiny_faces'),
+                                         ('subject_folder', 'my_faces')])
 def test_configs_take_the_data_root_from_the_environment(name, folder, monkeypatch, tmp_path):
     monkeypatch.setenv('DAPFSR_DATA_ROOT', str(tmp_path))
     cfg = Config.fromfile(osp.join(CONFIG_DIR, f'{name}.py'))

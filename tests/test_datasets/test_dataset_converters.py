@@ -8,10 +8,10 @@ import cv2
 import numpy as np
 import pytest
 
-from dapfsr.datasets import ExtendedYaleBDataset, ImageFolderDataset, MultiPIEDataset
+from dapfsr.datasets import ExtendedYaleBDataset, ImageFolderDataset, MultiPIEDataset, SubjectFolderDataset
 from dapfsr.datasets.annotations import read_face_boxes
 
-from fake_face_trees import fake_multipie
+from fake_face_trees import fake_multipie, fake_subject_folders
 
 REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 
@@ -45,6 +45,22 @@ def test_multipie_boxes_reach_the_crop(tmp_path, monkeypatch):
     assert len(dataset) == 1  # the one face with a box; the others are left out
     assert dataset.get_data_info(0)['crop_box'] == [4, 8, 30, 20]
     assert dataset[0]['inputs'].shape == (3, 16, 16)
+
+
+def test_subject_folder_annotation_file_keeps_subjects_conditions_and_domain(tmp_path, monkeypatch, capsys):
+    root = fake_subject_folders(tmp_path / 'faces', subjects=('s1', 's2'))
+    out = tmp_path / 'faces.json'
+    pattern = r'_(?P<condition>light[+-]\d+)\.'
+    run_converter('subject_folder', root, '--out', out, '--domain', 'toy', '--condition-pattern', pattern,
+                  monkeypatch=monkeypatch)
+    assert f'{out}: 8 images' in capsys.readouterr().out
+    assert json.loads(out.read_text())['metainfo'] == dict(domain='toy', dataset_type='SubjectFolderDataset')
+    from_file = SubjectFolderDataset(root, ann_file=str(out), conditions='light-30')
+    from_raw = SubjectFolderDataset(root, condition_pattern=pattern, metainfo=dict(domain='toy'),
+                                    conditions='light-30')
+    assert len(from_file) == 4 and from_file.column('subject') == ['s1', 's1', 's2', 's2']
+    assert [from_file.get_data_info(i) for i in range(4)] == [from_raw.get_data_info(i) for i in range(4)]
+    assert from_file.get_data_info(0)['domain'] == 'toy'
 
 
 def test_bad_box_file_and_annotation_file(tmp_path, yaleb_root):

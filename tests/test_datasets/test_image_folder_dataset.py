@@ -1,6 +1,10 @@
+import logging
+import warnings
+
 import cv2
 import numpy as np
 import pytest
+from mmengine.logging import MMLogger
 
 from dapfsr.datasets import ImageFolderDataset
 
@@ -28,3 +32,25 @@ def test_empty_or_missing_folder(tmp_path):
         ImageFolderDataset(str(tmp_path))
     with pytest.raises(FileNotFoundError, match='data_root .*nothing here'):
         ImageFolderDataset(str(tmp_path / 'nothing here'))
+
+
+def test_naming_the_domain_warns_nothing_and_reads_no_file(tmp_path, monkeypatch):
+    cv2.imwrite(str(tmp_path / 'a.png'), np.zeros((8, 8, 3), np.uint8))
+    logged = []
+    handler = logging.Handler(logging.WARNING)
+    handler.emit = logged.append
+    logger = MMLogger.get_current_instance()
+    logger.addHandler(handler)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter('error')
+            dataset = ImageFolderDataset(str(tmp_path), metainfo=dict(domain='wider_tiny'))
+    finally:
+        logger.removeHandler(handler)
+    assert [record.getMessage() for record in logged] == []  # was "wider_tiny is not a meta file, ..."
+    assert dataset.metainfo == dict(domain='wider_tiny') and dataset.get_data_info(0)['domain'] == 'wider_tiny'
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / 'wider_tiny').write_text('a file named as the domain\n')  # mmengine read its lines
+    assert ImageFolderDataset(str(tmp_path), metainfo=dict(domain='wider_tiny')).metainfo['domain'] == 'wider_tiny'
+    with pytest.raises(TypeError, match='metainfo must be a dict'):
+        ImageFolderDataset(str(tmp_path), metainfo='wider_tiny')

@@ -1,4 +1,7 @@
-"""The one-shot protocol on the real Extended Yale B: deterministic, disjoint exemplars and tests."""
+"""The one-shot protocol on the real Extended Yale B: deterministic, disjoint exemplars and tests;
+a dataset without subjects is refused."""
+import cv2
+import numpy as np
 import pytest
 
 from dapfsr.datasets import ExtendedYaleBDataset, OneShotProtocol
@@ -75,3 +78,18 @@ def test_bad_requests_are_named(yaleb_cfg, yaleb_root):
         protocol.task('A+001E+00', 0)
     with pytest.raises(ValueError, match='num_exemplars'):
         OneShotProtocol(yaleb_cfg, num_exemplars=0)
+
+
+def test_a_dataset_without_subjects_is_refused(tmp_path):
+    for condition in ('dark', 'bright'):
+        (tmp_path / condition).mkdir()
+        for i in range(3):
+            cv2.imwrite(str(tmp_path / condition / f'{i}.png'), np.full((8, 8), 40 * i, np.uint8))
+    with pytest.raises(ValueError, match=r'^ImageFolderDataset \(.*\): 6 of 6 faces have no subject.*'
+                                         r'use SubjectFolderDataset .* set "subject"'):
+        OneShotProtocol(dict(type='ImageFolderDataset', data_root=str(tmp_path)))
+    protocol = OneShotProtocol(dict(type='ImageFolderDataset', data_root=str(tmp_path),
+                                    every_image_own_subject=True), exemplar_seeds=[0])
+    task = protocol.task('dark', 0)
+    assert task.exemplar_subjects == (protocol.dataset.get_data_info(task.exemplar_indices[0])['img_key'], )
+    assert len(task.test_indices) == 2 and task.exemplar_indices[0] not in task.test_indices

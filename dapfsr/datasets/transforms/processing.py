@@ -108,6 +108,8 @@ class RandomFaceAffine(BaseTransform):
             horizontally and +-9 px vertically in its 107 x 133 crop, i.e.
             +-9.6 and +-8.7 px at 128 px, no scaling.
         ``'tdae'``: as ``'mtdn'`` plus s in [0.8, 1.0].
+        ``'none'``: the identity (theta = 0, t = 0, s = 1): the LR face is the
+            plain downsampled HR face, e.g. to evaluate without the jitter.
 
     Args:
         src_key (str): Image to warp (the HR face).
@@ -128,6 +130,7 @@ class RandomFaceAffine(BaseTransform):
         moderate=dict(rotation=10.0, translation=4.0, scale=(0.9, 1.1)),
         mtdn=dict(rotation=45.0, translation=(9.6, 8.7), scale=(1.0, 1.0)),
         tdae=dict(rotation=45.0, translation=(9.6, 8.7), scale=(0.8, 1.0)),
+        none=dict(rotation=0.0, translation=0.0, scale=(1.0, 1.0)),
     )
     BORDERS = dict(reflect=cv2.BORDER_REFLECT_101, constant=cv2.BORDER_CONSTANT)
 

@@ -6,7 +6,8 @@ import torch
 from mmengine.dataset import default_collate
 
 from dapfsr.datasets import ImageFolderDataset
-from dapfsr.datasets.transforms import CropAndResize, MatlabResize, RandomFaceAffine
+from dapfsr.datasets.transforms import (CropAndResize, MatlabResize, PackFaceInputs, RandomFaceAffine,
+                                        image_to_tensor, matlab_imresize)
 
 
 def blob(size=128, centre=(63.5, 63.5), sigma=3.0):
@@ -76,6 +77,20 @@ def test_lr_face_moves_by_translation_over_the_scale_factor():
     np.testing.assert_allclose(centroid(results['lr']) - centroid(ref), np.array([tx, ty]) / 8, atol=0.03)
     # LR pixel x (0-based) covers HR pixels 8x .. 8x + 7, centre 8x + 3.5
     np.testing.assert_allclose(centroid(ref), (np.array(point) - 3.5) / 8, atol=0.03)
+
+
+def test_preset_none_gives_the_plain_downsample():
+    rng = np.random.default_rng(2)
+    for gt in ((rng.random((128, 128, 3)) * 255).astype(np.uint8), rng.random((128, 128, 1)).astype(np.float32)):
+        pipeline = [RandomFaceAffine(preset='none', seed=0), MatlabResize(keys='lr', size=16), PackFaceInputs()]
+        results = dict(gt=gt.copy(), img_key='face.png')
+        for transform in pipeline:
+            results = transform(results)
+        sample = results['data_samples']
+        assert sample.affine == dict(rotation=0.0, translation=(0.0, 0.0), scale=1.0)
+        assert results['inputs'] is sample.lr_img and sample.lr_img.shape == (gt.shape[2], 16, 16)
+        torch.testing.assert_close(sample.gt_img, image_to_tensor(gt), atol=0, rtol=0)
+        torch.testing.assert_close(sample.lr_img, image_to_tensor(matlab_imresize(gt, size=16)), atol=0, rtol=0)
 
 
 def test_same_seed_and_face_give_the_same_draw_in_any_order():

@@ -1,0 +1,78 @@
+"""SubjectFolderDataset: one folder per subject, conditions from file names; the one-shot protocol on it."""
+import os.path as osp
+
+import pytest
+from mmengine.config import Config
+
+from dapfsr.datasets import OneShotProtocol, SubjectFolderDataset
+from dapfsr.registry import DATASETS
+
+from fake_face_trees import fake_subject_folders
+
+REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+
+LIGHT = r'_(?P<condition>light[+-]\d+)\.'
+PIPELINE = [dict(type='LoadFaceImage', num_channels=3), dict(type='CropAndResize', size=16),
+            dict(type='RandomFaceAffine', preset='none'), dict(type='MatlabResize', keys='lr', size=4),
+            dict(type='PackFaceInputs')]
+
+
+def test_subjects_are_folders_and_conditions_file_names(tmp_path):
+    root = fake_subject_folders(tmp_path / 'faces', subjects=('s1', 's2'))
+    (tmp_path / 'faces' / 'README.txt').write_text('not a subject')
+    (tmp_path / 'faces' / 's2' / 'Thumbs.db').write_text('not an image')
+    dataset = SubjectFolderDataset(root, condition_pattern=LIGHT, metainfo=dict(domain='toy'), pipeline=PIPELINE)
+    assert dataset.column('img_key')[:4] == ['s1/s1_00_light+00.pgm', 's1/s1_00_light-30.pgm',
+                                             's1/s1_01_light+00.pgm', 's1/s1_01_light-30.pgm']
+    assert dataset.column('subject') == ['s1'] * 4 + ['s2'] * 4
+    assert dataset.column('condition') == ['light+00', 'light-30'] * 4
+    sample = dataset[5]['data_samples']
+    assert sample.subject == 's2' and sample.condition == 'light-30' and sample.domain == 'toy'
+    assert sample.gt_img.shape == (3, 16, 16) and sample.lr_img.shape == (3, 4, 4)
+    single = SubjectFolderDataset(root, subjects='s2')
+    assert single.column('condition') == ['all'] * 4 and single.column('subject') == ['s2'] * 4
+    assert single.get_data_info(0)['domain'] == 'faces'
+
+
+def test_protocol_tests_no_face_of_the_exemplar_subject(tmp_path):
+    root = fake_subject_folders(tmp_path / 'faces', subjects=('s1', 's2', 's3', 's4'), photos=3)
+    protocol = OneShotProtocol(dict(type='SubjectFolderDataset', data_root=root, condition_pattern=LIGHT,
+                                    pipeline=PIPELINE), exemplar_seeds=range(4))
+    assert protocol.splits == ['light+00', 'light-30']
+    subjects, conditions = protocol.dataset.column('subject'), protocol.dataset.column('condition')
+    for task in protocol.tasks():
+        exemplar, = task.exemplar_subjects
+        assert subjects[task.exemplar_indices[0]] == exemplar
+        test_subjects = [subjects[i] for i in task.test_indices]
+        assert exemplar not in test_subjects and len(test_subjects) == 3 * 3  # 3 photos of 3 others
+        assert {conditions[i] for i in task.test_indices} == {task.split}
+
+
+def test_layouts_that_do_not_fit_are_named(tmp_path):
+    root = fake_subject_folders(tmp_path / 'faces', subjects=('s1', ))
+    with pytest.raises(ValueError, match=r"s1_00_light\+00.pgm does not match condition_pattern '_\(\?P<cond"):
+        SubjectFolderDataset(root, condition_pattern=r'_(?P<condition>pose\d+)\.')
+    with pytest.raises(ValueError, match='no named group'):
+        SubjectFolderDataset(root, condition_pattern=r'_(light[+-]\d+)\.')
+    (tmp_path / 'faces' / 's1' / 'session2').mkdir()
+    with pytest.raises(ValueError, match='folder .*s1/session2 inside the subject folder'):
+        SubjectFolderDataset(root)
+    (tmp_path / 'faces' / 's1' / 'session2').rmdir()
+    (tmp_path / 'faces' / 'loose.pgm').write_bytes(b'P5')
+    with pytest.raises(ValueError, match='image .*faces/loose.pgm is not in a subject folder'):
+        SubjectFolderDataset(root)
+    (tmp_path / 'empty').mkdir()
+    with pytest.raises(ValueError, match='no images found'):
+        SubjectFolderDataset(str(tmp_path / 'empty'))
+
+
+def test_template_config_gives_one_split_of_every_face(tmp_path, monkeypatch):
+    fake_subject_folders(tmp_path / 'my_faces', subjects=('s1', 's2', 's3'), photos=1)
+    monkeypatch.setenv('DAPFSR_DATA_ROOT', str(tmp_path))
+    cfg = Config.fromfile(osp.join(REPO_ROOT, 'configs', '_base_', 'datasets', 'subject_folder.py'))
+    protocol = DATASETS.build(cfg.one_shot_protocol)
+    assert protocol.splits == ['all'] and len(protocol.tasks()) == 10
+    task = protocol.task('all', 0)
+    assert len(task.test_indices) == 2 * 2  # two photos (conditions) of each of the other two subjects
+    sample = protocol.exemplars(task)[0]['data_samples']
+    assert sample.domain == 'my_faces' and sample.gt_img.shape == (3, 128, 128) and sample.lr_img.shape == (3, 16, 16)

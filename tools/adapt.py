@@ -18,17 +18,17 @@ config's test set (with ``--split``: that split without the exemplars' subjects)
 """
 import argparse
 import json
-import os
 import os.path as osp
 import time
 
-from mmengine.config import Config, DictAction
-from mmengine.runner import Runner
+from mmengine.config import DictAction
 
-import dapfsr  # noqa: F401  (allows mmengine's checkpoint types under weights_only)
 from dapfsr.adaptation import DAMMAHook, one_shot_task
 from dapfsr.apis.benchmark import adapted_parameters_path
-from dapfsr.utils import register_all_modules
+from dapfsr.engine import build_runner
+from dapfsr.utils import exit_on_user_error, load_config, register_all_modules
+from dapfsr.utils.checkpoint import check_checkpoint_for_config
+from dapfsr.utils.fileio import atomic_write
 
 
 def parse_args(argv=None):
@@ -58,19 +58,17 @@ def parse_args(argv=None):
     return args
 
 
+@exit_on_user_error
 def main(argv=None):
     args = parse_args(argv)
-    for path in [args.config, args.checkpoint] + (args.exemplar_hr or []) + (args.exemplar_lr or []):
+    for path in [args.checkpoint] + (args.exemplar_hr or []) + (args.exemplar_lr or []):
         if not osp.isfile(path):
-            raise SystemExit(f'file not found: {path}')
+            raise FileNotFoundError(f'file not found: {path}')
     register_all_modules()
-    cfg = Config.fromfile(args.config)
-    if args.cfg_options is not None:
-        cfg.merge_from_dict(args.cfg_options)
+    cfg = load_config(args.config, args.cfg_options, args.work_dir)
     if 'adaptation' not in cfg:
         raise SystemExit(f'{args.config} has no "adaptation" settings')
-    cfg.work_dir = args.work_dir or cfg.get('work_dir') or osp.join(
-        './work_dirs', osp.splitext(osp.basename(args.config))[0])
+    check_checkpoint_for_config(args.checkpoint, cfg)
     cfg.load_from = args.checkpoint
     if args.seed is not None:
         cfg.randomness = dict(cfg.get('randomness', {}), seed=args.seed)
@@ -92,12 +90,11 @@ def main(argv=None):
     cfg.custom_hooks = list(cfg.get('custom_hooks', [])) + [hook]
 
     start = time.perf_counter()
-    runner = Runner.from_cfg(cfg)
+    runner = build_runner(cfg)
     if args.test:
         metrics = runner.test()  # DAMMAHook adapts in before_test
         if args.metrics_out:
-            os.makedirs(osp.dirname(osp.abspath(args.metrics_out)), exist_ok=True)
-            with open(args.metrics_out, 'w') as f:
+            with atomic_write(args.metrics_out) as f:
                 json.dump({k: float(v) for k, v in metrics.items()}, f, indent=2)
     else:
         runner.load_or_resume()

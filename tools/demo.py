@@ -39,6 +39,8 @@ import time
 import cv2
 import numpy as np
 
+from mmengine.runner import find_latest_checkpoint
+
 from dapfsr.apis.benchmark import write_results
 
 REPO_ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
@@ -112,10 +114,11 @@ def run(stage, args, log):
 
 
 def latest_checkpoint(work_dir):
-    found = sorted(glob.glob(osp.join(work_dir, 'iter_*.pth')), key=osp.getmtime)
+    """The checkpoint the run's ``last_checkpoint`` names (written after each complete save)."""
+    found = find_latest_checkpoint(work_dir)
     if not found:
         sys.exit(f'[demo] no checkpoint in {work_dir}')
-    return found[-1]
+    return found
 
 
 def train_tiny_models(work, iters):

@@ -20,13 +20,14 @@ import os
 import os.path as osp
 
 import torch
-from mmengine.config import Config, DictAction
-from mmengine.runner import Runner
-
-from dapfsr.utils import setup_cpu_distributed
+from mmengine.config import DictAction
 
 from dapfsr.apis import init_model
 from dapfsr.apis.benchmark import configured_metrics, run_one_shot_benchmark, write_results
+from dapfsr.engine import build_runner
+from dapfsr.utils import exit_on_user_error, load_config, setup_cpu_distributed
+from dapfsr.utils.checkpoint import check_checkpoint_for_config
+from dapfsr.utils.fileio import atomic_write
 
 
 def parse_args():
@@ -55,18 +56,6 @@ def parse_args():
     return args
 
 
-def load_config(args):
-    for path in filter(None, (args.config, args.checkpoint)):
-        if not osp.isfile(path):
-            raise SystemExit(f'file not found: {path}')
-    cfg = Config.fromfile(args.config)
-    if args.cfg_options is not None:
-        cfg.merge_from_dict(args.cfg_options)
-    cfg.work_dir = args.work_dir or cfg.get('work_dir') or osp.join(
-        './work_dirs', osp.splitext(osp.basename(args.config))[0])
-    return cfg
-
-
 def one_shot(args, cfg):
     for key in ('one_shot_protocol', 'test_evaluator') + (('adaptation',) if args.one_shot == 'adapt' else ()):
         if key not in cfg:
@@ -83,23 +72,26 @@ def one_shot(args, cfg):
     print(f'wrote {md}, {js} and result grids in {cfg.work_dir}')
 
 
+@exit_on_user_error
 def main():
     args = parse_args()
-    cfg = load_config(args)
+    cfg = load_config(args.config, args.cfg_options, args.work_dir)
     if args.one_shot:
         return one_shot(args, cfg)
     cfg.launcher = args.launcher
     if args.launcher == 'pytorch' and not torch.cuda.is_available():
         setup_cpu_distributed(cfg)
+    if args.checkpoint:
+        check_checkpoint_for_config(args.checkpoint, cfg)
     cfg.load_from = args.checkpoint
-    runner = Runner.from_cfg(cfg)
+    runner = build_runner(cfg)
     if args.adapted:
         from dapfsr.adaptation import load_adapted_parameters
         runner.load_or_resume()
         load_adapted_parameters(runner.model, args.adapted, source_checkpoint=args.checkpoint)
     metrics = runner.test()
     if args.out:
-        with open(args.out, 'w') as f:
+        with atomic_write(args.out) as f:
             json.dump({k: float(v) for k, v in metrics.items()}, f, indent=2)
 
 

@@ -4,15 +4,13 @@
 """
 import argparse
 import os
-import os.path as osp
 
 import torch
 
-from mmengine.config import Config, DictAction
-from mmengine.runner import Runner
+from mmengine.config import DictAction
 
-from dapfsr.utils import setup_cpu_distributed
-
+from dapfsr.engine import build_runner
+from dapfsr.utils import exit_on_user_error, load_config, setup_cpu_distributed
 
 
 def parse_args():
@@ -35,16 +33,8 @@ def parse_args():
 
 
 def build_config(args):
-    if not osp.isfile(args.config):
-        raise SystemExit(f'config file not found: {args.config}')
-    cfg = Config.fromfile(args.config)
+    cfg = load_config(args.config, args.cfg_options, args.work_dir)
     cfg.launcher = args.launcher
-    if args.cfg_options is not None:
-        cfg.merge_from_dict(args.cfg_options)
-    if args.work_dir is not None:
-        cfg.work_dir = args.work_dir
-    elif cfg.get('work_dir') is None:
-        cfg.work_dir = osp.join('./work_dirs', osp.splitext(osp.basename(args.config))[0])
     if args.launcher == 'pytorch' and not torch.cuda.is_available():
         setup_cpu_distributed(cfg)
     if args.amp:
@@ -65,9 +55,10 @@ def build_config(args):
     return cfg
 
 
+@exit_on_user_error
 def main():
     args = parse_args()
-    runner = Runner.from_cfg(build_config(args))
+    runner = build_runner(build_config(args))
     runner.train()
 
 

@@ -14,7 +14,8 @@ adaptation = dict(
                  dict(type='RandomFaceAffine', preset='moderate', seed=None),
                  dict(type='MatlabResize', keys=['lr'], size={{_base_.scale_lr}})])
 target_dataset = dict(type='ImageFolderDataset', data_root='{{$DAPFSR_DEMO_DATA:work_dirs/demo/data}}/target',
-                      test_mode=True, pipeline={{_base_.test_pipeline}})
+                      test_mode=True, pipeline={{_base_.test_pipeline}},
+                      every_image_own_subject=True)  # the demo writes one face per person and split
 one_shot_protocol = dict(type='OneShotProtocol', dataset=target_dataset, num_exemplars=1,
                          exemplar_seeds=[0])
 train_dataloader = train_cfg = optim_wrapper = None

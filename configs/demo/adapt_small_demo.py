@@ -9,7 +9,8 @@ _base_ = ['../dapfsr/adapt_celeba_hq2yaleb_small.py']
 benchmark_name = 'demo: source -> target (small profile)'
 demo_target_dataset = dict(type='ImageFolderDataset',
                            data_root='{{$DAPFSR_DEMO_DATA:work_dirs/demo/data}}/target',
-                           test_mode=True, pipeline={{_base_.target_pipeline}})
+                           test_mode=True, pipeline={{_base_.target_pipeline}},
+                           every_image_own_subject=True)  # the demo writes one face per person and split
 one_shot_protocol = dict(_delete_=True, type='OneShotProtocol', dataset=demo_target_dataset,
                          num_exemplars=1, exemplar_seeds=[0])
 test_dataloader = dict(dataset=dict(demo_target_dataset, _delete_=True))

@@ -12,13 +12,12 @@ in the paper profile, whose decoder alone has 29 M; 2.2 MB against a 46 MB
 checkpoint in the small profile.
 """
 import hashlib
-import os
-import os.path as osp
 
 import torch
 from mmengine.model import is_model_wrapper
 
-from dapfsr.utils import load_checkpoint_file, state_dict_from_checkpoint
+from dapfsr.utils import (CheckpointError, load_checkpoint_file, state_dict_from_checkpoint,
+                          torch_save_atomic)
 
 FORMAT = 'dapfsr-adapted-parameters'
 
@@ -53,17 +52,22 @@ def save_adapted_parameters(model, path, source_checkpoint, adaptation=None):
 
     Returns:
         list[str]: The saved keys.
+
+    Raises:
+        CheckpointError: No tensor differs from the source: the adaptation adapted nothing
+            (e.g. the model was not loaded from ``source_checkpoint``).
     """
     source = state_dict_from_checkpoint(load_checkpoint_file(source_checkpoint))
     changed = {name: tensor.detach().cpu().clone()
                for name, tensor in _unwrap(model).state_dict().items()
                if name in source and not torch.equal(tensor.cpu(), source[name].cpu())}
+    if not changed:
+        raise CheckpointError(f'no tensor of the model differs from {source_checkpoint}: the '
+                         f'adaptation adapted nothing, {path} not written')
     meta = dict(format=FORMAT, version=1, source_checkpoint=str(source_checkpoint),
                 source_sha256=file_sha256(source_checkpoint), adapted_keys=sorted(changed),
                 adaptation=str(adaptation) if adaptation is not None else '')
-    if osp.dirname(path):
-        os.makedirs(osp.dirname(path), exist_ok=True)
-    torch.save(dict(state_dict=changed, meta=meta), path)
+    torch_save_atomic(dict(state_dict=changed, meta=meta), path)
     return sorted(changed)
 
 
@@ -73,7 +77,7 @@ def read_adapted_parameters(path):
     meta = data.get('meta') if isinstance(data, dict) else None
     if not isinstance(meta, dict) or meta.get('format') != FORMAT or not isinstance(
             data.get('state_dict'), dict):
-        raise ValueError(f'{path} is not an adapted-parameter file (no meta.format == {FORMAT!r}); '
+        raise CheckpointError(f'{path} is not an adapted-parameter file (no meta.format == {FORMAT!r}); '
                          'tools/adapt.py writes these')
     return data['state_dict'], meta
 
@@ -91,19 +95,19 @@ def load_adapted_parameters(model, path, source_checkpoint=None):
         dict: The file's meta.
 
     Raises:
-        ValueError: Not such a file, a checkpoint other than the recorded
+        CheckpointError: Not such a file, a checkpoint other than the recorded
             source, or keys/shapes the model lacks; the message names the file.
     """
     state, meta = read_adapted_parameters(path)
     if source_checkpoint is not None and file_sha256(source_checkpoint) != meta['source_sha256']:
-        raise ValueError(f'{path} was adapted from {meta["source_checkpoint"]} (sha256 '
+        raise CheckpointError(f'{path} was adapted from {meta["source_checkpoint"]} (sha256 '
                          f'{meta["source_sha256"][:12]}...), not from {source_checkpoint}')
     own = _unwrap(model).state_dict()
     unknown = [k for k in state if k not in own]
     wrong = [(k, tuple(state[k].shape), tuple(own[k].shape)) for k in state
              if k in own and state[k].shape != own[k].shape]
     if unknown or wrong:
-        raise ValueError(f'{path} does not fit this model: unknown keys {unknown[:4]}, '
+        raise CheckpointError(f'{path} does not fit this model: unknown keys {unknown[:4]}, '
                          f'wrong shapes (file, model) {wrong[:4]}')
     with torch.no_grad():
         for name, tensor in state.items():

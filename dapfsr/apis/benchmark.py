@@ -20,6 +20,7 @@ from mmengine.logging import print_log
 from torch.utils.data import DataLoader
 
 from dapfsr.registry import DATASETS, METRICS, MODELS
+from dapfsr.utils.fileio import atomic_write
 from dapfsr.visualization import save_image_grid, sr_grid_rows
 
 METRIC_ORDER = ('LPIPS', 'FIQ', 'PSNR', 'SSIM', 'IDSim')
@@ -164,10 +165,9 @@ def results_table(rows, title, expected=()):
 
 def write_results(path_stem, rows, title, details=None, expected=()):
     """Write ``<stem>.md`` (the table) and ``<stem>.json`` (table rows and per-task details)."""
-    os.makedirs(osp.dirname(osp.abspath(path_stem)), exist_ok=True)
-    with open(path_stem + '.md', 'w') as f:
+    with atomic_write(path_stem + '.md') as f:
         f.write(results_table(rows, title, expected))
-    with open(path_stem + '.json', 'w') as f:
+    with atomic_write(path_stem + '.json') as f:
         json.dump(dict(title=title, rows=rows, expected=list(expected), details=details or {}), f,
                   indent=2)
     return path_stem + '.md', path_stem + '.json'

@@ -10,11 +10,8 @@ from dapfsr.datasets.transforms.loading import read_image
 from dapfsr.datasets.transforms.matlab_resize import matlab_imresize
 from dapfsr.registry import MODELS
 from dapfsr.structures import FaceSRDataSample
-from dapfsr.utils import load_checkpoint_file, register_all_modules, state_dict_from_checkpoint
-
-# Frozen sub-modules that load their own pretrained weights when built, so a
-# published checkpoint may leave them out (tools/model_converters/publish_model.py).
-SELF_LOADING_MODULES = ('perceptual.', )
+from dapfsr.utils import load_model_weights, register_all_modules
+from dapfsr.utils.checkpoint import check_checkpoint_for_config
 
 
 def init_model(config, checkpoint=None, adapted=None, device='cpu', cfg_options=None):
@@ -23,7 +20,8 @@ def init_model(config, checkpoint=None, adapted=None, device='cpu', cfg_options=
     Args:
         config (str | Config): Config file or object with a ``model`` key.
         checkpoint (str, optional): Weights (mmengine checkpoint or state dict),
-            loaded with ``weights_only=True``.
+            loaded with ``weights_only=True`` and checked against the model
+            (:func:`dapfsr.utils.load_model_weights`).
         adapted (str, optional): A file of adapted parameters written by
             ``tools/adapt.py``, applied on top of ``checkpoint``.
         device (str): Where the model runs.
@@ -31,6 +29,11 @@ def init_model(config, checkpoint=None, adapted=None, device='cpu', cfg_options=
 
     Returns:
         nn.Module: The model, with ``model.cfg`` set to the config.
+
+    Raises:
+        FileNotFoundError: A missing file, named.
+        dapfsr.utils.CheckpointError: A checkpoint of another model or profile
+            (checked before the model is built), or one whose keys do not fit.
     """
     register_all_modules()
     if isinstance(config, str):
@@ -39,27 +42,15 @@ def init_model(config, checkpoint=None, adapted=None, device='cpu', cfg_options=
         config = Config.fromfile(config)
     if cfg_options:
         config.merge_from_dict(cfg_options)
+    loaded = check_checkpoint_for_config(checkpoint, config) if checkpoint is not None else None
     model = MODELS.build(config.model)
     if checkpoint is not None:
-        if not osp.isfile(checkpoint):
-            raise FileNotFoundError(f'checkpoint not found: {checkpoint}')
-        load_model_weights(model, checkpoint)
+        load_model_weights(model, checkpoint, loaded=loaded)
     if adapted is not None:
         from dapfsr.adaptation import load_adapted_parameters
-        load_adapted_parameters(model, adapted)
+        load_adapted_parameters(model, adapted, source_checkpoint=checkpoint)
     model.cfg = config
     return model.to(device).eval()
-
-
-def load_model_weights(model, checkpoint):
-    """Load a checkpoint into ``model``: every key must fit, and only the
-    :data:`SELF_LOADING_MODULES` may be absent from the file."""
-    state = state_dict_from_checkpoint(load_checkpoint_file(checkpoint))
-    missing, unexpected = model.load_state_dict(state, strict=False)
-    missing = [k for k in missing if not k.startswith(SELF_LOADING_MODULES)]
-    if missing or unexpected:
-        raise ValueError(f'{checkpoint} does not fit {type(model).__name__}: missing '
-                         f'{missing[:5]}, unexpected {unexpected[:5]}')
 
 
 def lr_size_of(model):

@@ -1,10 +1,18 @@
-"""Checkpoint loading that keeps ``torch.load(weights_only=True)``.
+"""Checkpoint loading that forces ``torch.load(weights_only=True)``, and checks what it loads.
 
-mmengine 0.10.7 calls ``torch.load`` without ``weights_only``; torch >= 2.6
-defaults it to True and then refuses the objects mmengine itself writes into a
-checkpoint's ``meta`` (its ``HistoryBuffer`` and numpy arrays/scalars in the
-message hub). We allow exactly those types, so resuming and ``load_from`` work
-while any other pickled object is still refused.
+mmengine 0.10.7 calls ``torch.load`` without ``weights_only``, so torch's default
+decides, and ``TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD=1`` (a workaround users paste)
+turns it off. Our loader passes ``weights_only=True`` explicitly, which that
+variable cannot override, and replaces mmengine's loader of local files, so
+``load_from``, ``--resume`` and every tool go through it. Weights-only loading
+refuses the objects mmengine itself writes into a checkpoint's ``meta`` (its
+``HistoryBuffer`` and numpy arrays/scalars in the message hub): we allow exactly
+those types, and any other pickled object is refused.
+
+A checkpoint that loads is then checked against the model it goes into
+(:func:`load_state_dict_checked`): every key must fit, and only the modules the
+model declares in ``self_loading_modules`` (frozen networks that load their own
+weights when built) may be absent.
 """
 import os.path as osp
 import pickle
@@ -12,6 +20,11 @@ import pickle
 import numpy as np
 import torch
 from mmengine.logging.history_buffer import HistoryBuffer
+from mmengine.runner.checkpoint import CheckpointLoader
+
+
+class CheckpointError(ValueError):
+    """A checkpoint that cannot be read, or does not fit the model or config; names the file."""
 
 
 def _numpy_checkpoint_types():
@@ -67,8 +80,8 @@ def load_checkpoint_file(path, map_location='cpu'):
 
     Raises:
         FileNotFoundError: ``path`` does not exist.
-        ValueError: The file is not a checkpoint or holds objects that
-            weights-only loading refuses; the message names the file.
+        CheckpointError: The file is not a checkpoint (or is cut short) or
+            holds objects that weights-only loading refuses; the message names the file.
     """
     if not osp.isfile(path):
         raise FileNotFoundError(f'checkpoint not found: {path}')
@@ -81,8 +94,14 @@ def load_checkpoint_file(path, map_location='cpu'):
     except Exception as err:  # torch raises UnpicklingError, RuntimeError, EOFError ...
         text = ' '.join(str(err).split())
         reason = text.split('WeightsUnpickler error:')[-1].strip()[:300]
-        raise ValueError(f'cannot load checkpoint {path} with weights_only=True: '
-                         f'{type(err).__name__}: {reason}') from err
+        raise CheckpointError(f'cannot load checkpoint {path} with weights_only=True: '
+                              f'{type(err).__name__}: {reason}') from err
+
+
+# replaces mmengine's loader of local paths (prefix ''), which calls torch.load without weights_only
+@CheckpointLoader.register_scheme(prefixes='', force=True)
+def load_local_checkpoint(filename, map_location=None):
+    return load_checkpoint_file(osp.expanduser(filename), map_location)
 
 
 def state_dict_from_checkpoint(checkpoint, prefix=None):
@@ -94,7 +113,7 @@ def state_dict_from_checkpoint(checkpoint, prefix=None):
     """
     state = checkpoint.get('state_dict', checkpoint) if isinstance(checkpoint, dict) else None
     if not isinstance(state, dict):
-        raise ValueError('checkpoint holds no state dict')
+        raise CheckpointError('checkpoint holds no state dict')
     if prefix is None:
         return state
     if prefix in state and isinstance(state[prefix], dict):
@@ -105,3 +124,117 @@ def state_dict_from_checkpoint(checkpoint, prefix=None):
         raise KeyError(f'no key starts with {head!r}; keys begin with '
                        f'{sorted({k.split(".")[0] for k in state})}')
     return picked
+
+
+def model_types(model_cfg, prefix=''):
+    """The ``type`` of a model config and of its sub-module configs, by dotted path.
+
+    ``{'': 'DAPFSR', 'encoder': 'DAPEncoder', 'encoder.backbone': ...}``: what
+    :func:`check_model_types` compares between a checkpoint and a config.
+    """
+    types = {prefix: model_cfg['type']} if isinstance(model_cfg.get('type'), str) else {}
+    for key, value in model_cfg.items():
+        if isinstance(value, dict):
+            types.update(model_types(value, f'{prefix}.{key}' if prefix else key))
+    return types
+
+
+def checkpoint_model_types(checkpoint):
+    """The model types a checkpoint was trained as: its ``meta.model_types`` (written by
+    ``publish_model.py``) or parsed from the config text mmengine saves in ``meta.cfg``;
+    ``{}`` for a bare state dict."""
+    meta = checkpoint.get('meta') if isinstance(checkpoint, dict) else None
+    if not isinstance(meta, dict):
+        return {}
+    if isinstance(meta.get('model_types'), dict):
+        return meta['model_types']
+    if isinstance(meta.get('cfg'), str):
+        from mmengine.config import Config
+        try:
+            return model_types(Config.fromstring(meta['cfg'], '.py').get('model', {}))
+        except Exception:  # a config text this version cannot parse: no types to compare
+            return {}
+    return {}
+
+
+def check_model_types(checkpoint, model_cfg, path, config_name='the config'):
+    """Refuse a checkpoint trained as another model or profile than ``model_cfg`` builds.
+
+    Raises:
+        CheckpointError: A module path both know has another type in each
+            (e.g. ``encoder.backbone`` ResNet-50 in the config, EfficientNet-Lite0 in
+            the file: a checkpoint of the other profile).
+    """
+    trained = checkpoint_model_types(checkpoint)
+    built = model_types(model_cfg)
+    differ = [(k, trained[k], built[k]) for k in built if k in trained and trained[k] != built[k]]
+    if differ:
+        where = ', '.join(f'{k or "model"}: {a} in the file, {b} in the config' for k, a, b in differ[:3])
+        raise CheckpointError(f'{path} was trained as another model than {config_name} builds '
+                              f'({where}): a checkpoint of another profile or method?')
+
+
+def load_state_dict_checked(model, state, path):
+    """Load ``state`` into ``model`` after checking that it fits.
+
+    Every key of ``state`` must be one of the model's, with its shape, and every key
+    of the model must be in ``state``, except those under the model's
+    ``self_loading_modules`` (frozen networks built with their own weights, which
+    ``publish_model.py --drop`` leaves out). Nothing is loaded when anything does not fit.
+
+    Raises:
+        CheckpointError: Naming ``path``, the model and the first keys that do not fit.
+    """
+    own = model.state_dict()
+    optional = tuple(f'{name}.' for name in getattr(model, 'self_loading_modules', ()))
+    missing = [k for k in own if k not in state and not k.startswith(optional)]
+    unexpected = [k for k in state if k not in own]
+    wrong = [f'{k} {tuple(state[k].shape)} != {tuple(own[k].shape)}' for k in state
+             if k in own and tuple(state[k].shape) != tuple(own[k].shape)]
+    if missing or unexpected or wrong:
+        parts = [f'{len(v)} {what} ({", ".join(v[:3])}{", ..." if len(v) > 3 else ""})'
+                 for what, v in (('missing', missing), ('unexpected', unexpected),
+                                 ('of another shape', wrong)) if v]
+        raise CheckpointError(f'{path} does not fit {type(model).__name__}: keys '
+                              + '; '.join(parts))
+    model.load_state_dict(state, strict=False)
+
+
+def check_checkpoint_for_config(path, cfg):
+    """Read ``path`` and refuse it when it was trained as another model than ``cfg.model``
+    (:func:`check_model_types`); before the model is built, so a checkpoint of another
+    profile is named as such instead of the config asking for that profile's weights.
+
+    Returns:
+        dict: The loaded checkpoint.
+    """
+    checkpoint = load_checkpoint_file(path)
+    check_model_types(checkpoint, cfg['model'], path, getattr(cfg, 'filename', None) or 'the config')
+    return checkpoint
+
+
+def load_model_weights(model, path, model_cfg=None, config_name='the config', loaded=None):
+    """Load the checkpoint file ``path`` into ``model``, weights-only and checked.
+
+    Args:
+        model (nn.Module): The built model (unwrapped).
+        path (str): An mmengine checkpoint, a published one or a bare state dict.
+        model_cfg (dict, optional): The config ``model`` was built from; when
+            given, the file's recorded model types must agree (:func:`check_model_types`).
+        config_name (str): How errors name the config.
+        loaded (dict, optional): ``path`` already read by :func:`load_checkpoint_file`.
+
+    Returns:
+        dict: The loaded checkpoint.
+    """
+    checkpoint = loaded if loaded is not None else load_checkpoint_file(path)
+    if model_cfg is not None:
+        check_model_types(checkpoint, model_cfg, path, config_name)
+    try:
+        state = state_dict_from_checkpoint(checkpoint)
+    except CheckpointError as err:
+        raise CheckpointError(f'{path}: {err}') from None
+    # DataParallel / DDP checkpoints saved from the wrapper
+    state = {k[len('module.'):] if k.startswith('module.') else k: v for k, v in state.items()}
+    load_state_dict_checked(model, state, path)
+    return checkpoint

@@ -3,48 +3,9 @@ import pickle
 
 import pytest
 import torch
-from mmengine.model import BaseModel
-from mmengine.runner import Runner
-from torch.utils.data import Dataset
+from line_model import LineDataset, make_runner
 
-from dapfsr.utils import load_checkpoint_file, state_dict_from_checkpoint
-
-
-class LineDataset(Dataset):
-    """y = 3x - 1 on 32 points."""
-
-    def __len__(self):
-        return 32
-
-    def __getitem__(self, i):
-        x = torch.tensor([i / 32.0])
-        return dict(inputs=x, target=3 * x - 1)
-
-
-class LineModel(BaseModel):
-
-    def __init__(self):
-        super().__init__()
-        self.fc = torch.nn.Linear(1, 1)
-
-    def forward(self, inputs, target=None, mode='tensor'):
-        pred = self.fc(torch.stack(inputs) if isinstance(inputs, list) else inputs)
-        if mode == 'loss':
-            target = torch.stack(target) if isinstance(target, list) else target
-            return dict(loss=((pred - target) ** 2).mean())
-        return pred
-
-
-def make_runner(work_dir, max_iters, resume=False):
-    return Runner(
-        model=dict(type=LineModel), work_dir=str(work_dir),
-        train_dataloader=dict(dataset=LineDataset(), sampler=dict(type='DefaultSampler', shuffle=True, seed=0),
-                              batch_size=4, num_workers=0, collate_fn=dict(type='default_collate')),
-        optim_wrapper=dict(optimizer=dict(type='SGD', lr=0.1, momentum=0.9)),
-        train_cfg=dict(by_epoch=False, max_iters=max_iters),
-        default_hooks=dict(checkpoint=dict(type='CheckpointHook', interval=3, by_epoch=False),
-                           logger=dict(type='LoggerHook', interval=1)),
-        randomness=dict(seed=1), resume=resume, default_scope='dapfsr')
+from dapfsr.utils import CheckpointError, load_checkpoint_file, state_dict_from_checkpoint
 
 
 def test_torch_defaults_to_weights_only(tmp_path):
@@ -80,7 +41,7 @@ def test_checkpoint_with_arbitrary_object_is_refused(tmp_path):
     with pytest.raises(ValueError, match='evil.pth'):
         load_checkpoint_file(str(evil))
     resumed = make_runner(tmp_path / 'w', 6, resume=False)
-    with pytest.raises(pickle.UnpicklingError):
+    with pytest.raises(CheckpointError, match='evil.pth'):  # mmengine's loader is ours
         resumed.resume(str(evil))
 
 
@@ -122,3 +83,32 @@ def test_getattr_in_checkpoints_resolves_only_history_buffer_statistics(tmp_path
         torch.save({'m': _GetattrPayload(owner, name)}, bad)
         with pytest.raises(ValueError, match='refusing getattr'):
             load_checkpoint_file(str(bad))
+
+
+class _OpensAFile:
+    """Unpickles as open(marker, 'w'): code run by loading, if a loader lets it."""
+
+    def __init__(self, marker):
+        self.marker = marker
+
+    def __reduce__(self):
+        return open, (self.marker, 'w')
+
+
+def test_weights_only_is_forced_even_with_torch_force_no_weights_only_load(tmp_path, monkeypatch):
+    from mmengine.runner.checkpoint import _load_checkpoint
+
+    from dapfsr.engine import DapfsrRunner
+    marker = tmp_path / 'payload_ran'
+    evil = tmp_path / 'evil.pth'
+    torch.save({'state_dict': {}, 'meta': {'x': _OpensAFile(str(marker))}}, evil)
+    monkeypatch.setenv('TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD', '1')
+    runner = make_runner(tmp_path / 'w', 3, runner_type=DapfsrRunner)
+    for load in (load_checkpoint_file,  # our tools and APIs
+                 _load_checkpoint,  # mmengine's load_checkpoint / load_from
+                 runner.load_checkpoint, runner.resume):  # tools/test.py, train.py --resume
+        with pytest.raises(CheckpointError, match='evil.pth'):
+            load(str(evil))
+    assert not marker.exists()
+    torch.load(evil)  # the premise: torch alone, under that variable, runs the payload
+    assert marker.exists()

@@ -12,15 +12,17 @@ a sub-module's alone and in float16, and names the file with its sha256 prefix::
 
 The output holds ``{'state_dict': ..., 'meta': ...}`` with tensors only and loads
 with ``torch.load(weights_only=True)``; float16 weights load into float32 models.
+``meta.model_types`` records the model's sub-module types (from the training
+config), so loading it into another model or profile is refused by name.
 """
 import argparse
 import hashlib
 import os
 import os.path as osp
 
-import torch
 
-from dapfsr.utils import load_checkpoint_file, state_dict_from_checkpoint
+from dapfsr.utils import load_checkpoint_file, state_dict_from_checkpoint, torch_save_atomic
+from dapfsr.utils.checkpoint import checkpoint_model_types
 
 
 def publish(src, dst, prefix=None, drop=(), fp16=False, hash_name=False):
@@ -29,11 +31,15 @@ def publish(src, dst, prefix=None, drop=(), fp16=False, hash_name=False):
     state = {k: v for k, v in state.items() if not any(k.startswith(d + '.') for d in drop)}
     if fp16:
         state = {k: v.half() if v.is_floating_point() else v for k, v in state.items()}
+    types = checkpoint_model_types(checkpoint)
+    if prefix:  # the sub-module's own types, by their paths inside it
+        types = {k[len(prefix) + 1:] if k != prefix else '': v for k, v in types.items()
+                 if k == prefix or k.startswith(prefix + '.')}
     meta = checkpoint.get('meta', {}) if isinstance(checkpoint, dict) else {}
     meta = {k: meta[k] for k in ('iter', 'epoch', 'seed') if isinstance(meta.get(k), int)}
-    meta.update(source=osp.basename(src), prefix=prefix or '', dropped=list(drop), fp16=fp16)
-    os.makedirs(osp.dirname(osp.abspath(dst)), exist_ok=True)
-    torch.save(dict(state_dict=state, meta=meta), dst)
+    meta.update(source=osp.basename(src), prefix=prefix or '', dropped=list(drop), fp16=fp16,
+                model_types=types)
+    torch_save_atomic(dict(state_dict=state, meta=meta), dst)
     if hash_name:
         with open(dst, 'rb') as f:
             digest = hashlib.sha256(f.read()).hexdigest()[:8]

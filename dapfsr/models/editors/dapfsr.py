@@ -65,6 +65,9 @@ class DAPFSR(BaseModel):
     with like. ``tensor`` mode returns the decoder's output, (N, 3, H, W) in [-1, 1].
     """
 
+    # built with its own pretrained weights: a published checkpoint may leave it out
+    self_loading_modules = ('perceptual', )
+
     def __init__(self, encoder, decoder, perceptual, decoder_checkpoint=None,
                  decoder_checkpoint_prefix=None, offset_scale=True, pixel_loss_weight=1.0,
                  perceptual_loss_weight=1.0, perceptual_layer_weights=None, randomize_noise=False,

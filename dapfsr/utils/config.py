@@ -1,0 +1,101 @@
+"""Config loading for the tools: ``--cfg-options`` checked against the config, one-line errors."""
+import difflib
+import functools
+import inspect
+import os.path as osp
+import sys
+
+from mmengine.config import Config
+
+from .checkpoint import CheckpointError
+
+
+class ConfigKeyError(KeyError):
+    """A ``--cfg-options`` key the config does not have."""
+
+    def __str__(self):
+        return self.args[0]
+
+
+def arguments_of(type_name):
+    """The keyword arguments a registered ``type`` takes; None when it is not found
+    in dapfsr's registries or takes ``**kwargs``."""
+    from mmengine.registry import Registry
+
+    from dapfsr import registry
+    for reg in vars(registry).values():
+        if isinstance(reg, Registry) and isinstance(type_name, str):
+            try:
+                cls = reg.get(type_name)
+            except Exception:  # a registry whose modules fail to import: not this one
+                continue
+            if cls is not None:
+                params = inspect.signature(cls).parameters.values()
+                if any(p.kind is p.VAR_KEYWORD for p in params):
+                    return None
+                return [p.name for p in params]
+    return None
+
+
+def check_cfg_options(cfg, options):
+    """Refuse ``options`` keys that name nothing in ``cfg`` (with close matches).
+
+    A key may add an argument to a dict with a ``type`` when the registered class
+    takes it (or takes ``**kwargs``, or is not found: its builder checks), and a
+    top-level argument of mmengine's Runner (``work_dir``, ...); any other key
+    must exist, list items given by index (``pipeline.2.rotation``).
+
+    Raises:
+        ConfigKeyError: Naming the key, the part that is unknown and close matches.
+    """
+    from mmengine.runner import Runner
+    runner_args = set(inspect.signature(Runner.__init__).parameters) - {'self'}
+    for full_key in options:
+        node, known = cfg._cfg_dict, []
+        for part in full_key.split('.'):
+            where = '.'.join(known) or 'the config'
+            if isinstance(node, list):
+                if not part.isdigit() or int(part) >= len(node):
+                    raise ConfigKeyError(f'--cfg-options {full_key}: {where} is a list of '
+                                         f'{len(node)} items, {part!r} is not an index of it')
+                node = node[int(part)]
+            elif isinstance(node, dict):
+                if part not in node:
+                    takes = arguments_of(node['type']) if 'type' in node else None
+                    if ('type' in node and (takes is None or part in takes)) or (
+                            not known and part in runner_args):
+                        break
+                    close = difflib.get_close_matches(part, sorted({str(k) for k in node} | set(takes or ())), n=3)
+                    hint = f'; did you mean {", ".join(close)}?' if close else ''
+                    raise ConfigKeyError(f'--cfg-options {full_key}: {where} has no key '
+                                         f'{part!r}{hint}')
+                node = node[part]
+            else:
+                break
+            known.append(part)
+
+
+def load_config(path, cfg_options=None, work_dir=None):
+    """Read a config file, merge checked ``cfg_options`` and set ``work_dir``
+    (given, the config's, or ``./work_dirs/<config name>``)."""
+    if not osp.isfile(path):
+        raise FileNotFoundError(f'config file not found: {path}')
+    cfg = Config.fromfile(path)
+    if cfg_options:
+        check_cfg_options(cfg, cfg_options)
+        cfg.merge_from_dict(cfg_options)
+    cfg.work_dir = work_dir or cfg.get('work_dir') or osp.join(
+        './work_dirs', osp.splitext(osp.basename(path))[0])
+    return cfg
+
+
+def exit_on_user_error(main):
+    """Let a tool's ``main`` end with ``error: <one line>`` and status 1 (no traceback)
+    when a file is missing, a checkpoint does not fit or a config key is unknown."""
+    @functools.wraps(main)
+    def run(*args, **kwargs):
+        try:
+            return main(*args, **kwargs)
+        except (FileNotFoundError, CheckpointError, ConfigKeyError) as err:
+            sys.exit(f'error: {err}')
+    return run

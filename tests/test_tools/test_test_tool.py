@@ -1,0 +1,65 @@
+"""tools/test.py and tools/adapt.py refuse wrong inputs in one line, and say little when right."""
+import os.path as osp
+import subprocess
+import sys
+
+import torch
+
+REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+SMALL = 'configs/dapfsr/celeba_hq_small.py'
+DECODER = 'checkpoints/stylegan2_small_celebahq64.pth'
+
+
+def run_tool(tool, *args):
+    result = subprocess.run([sys.executable, osp.join('tools', tool), *args], cwd=REPO_ROOT,
+                            capture_output=True, text=True, timeout=300)
+    return result.returncode, result.stdout, result.stderr
+
+
+def assert_one_line_error(result, message):
+    code, _, err = result
+    assert code == 1, err[-3000:]
+    assert 'Traceback' not in err and err.strip().splitlines()[-1].startswith('error: ')
+    assert message in err.strip().splitlines()[-1], err[-3000:]
+
+
+def test_test_refuses_the_decoder_file_for_the_dap_fsr_model(celeba_hq_root):
+    assert_one_line_error(run_tool('test.py', SMALL, DECODER),
+                          f'{DECODER} does not fit DAPFSR: keys')
+
+
+def test_test_refuses_to_evaluate_an_untrained_model(celeba_hq_root):
+    assert_one_line_error(run_tool('test.py', SMALL), 'no checkpoint was given')
+
+
+def test_test_names_a_checkpoint_of_the_other_profile(tmp_path):
+    small = tmp_path / 'small.pth'  # what publish_model.py records of the small profile
+    torch.save(dict(state_dict={}, meta=dict(model_types={
+        '': 'DAPFSR', 'encoder.backbone': 'EfficientNetLite0Backbone'})), small)
+    assert_one_line_error(run_tool('test.py', 'configs/dapfsr/celeba.py', str(small)),
+                          'encoder.backbone: EfficientNetLite0Backbone in the file, '
+                          'ResNetBackbone in the config')
+
+
+def test_unknown_cfg_options_key_is_an_error():
+    assert_one_line_error(run_tool('test.py', SMALL, DECODER, '--cfg-options', 'totally.bogus.key=3'),
+                          "the config has no key 'totally'")
+    assert_one_line_error(run_tool('train.py', SMALL, '--cfg-options', 'train_cfg.max_iter=3'),
+                          'did you mean max_iters')
+
+
+def test_adapt_refuses_the_decoder_file(tmp_path, yaleb_root):
+    assert_one_line_error(run_tool('adapt.py', 'configs/dapfsr/adapt_celeba_hq2yaleb_small.py', DECODER,
+                                   '--split', 'A+000E+00', '--work-dir', str(tmp_path)),
+                          'does not fit DAPFSR')
+    assert not list(tmp_path.glob('*.pth'))
+
+
+def test_plain_test_prints_its_metrics_in_a_few_lines(tmp_path, celeba_hq_root):
+    code, out, err = run_tool('test.py', 'configs/bicubic/bicubic_celeba_hq_small.py', '--work-dir',
+                              str(tmp_path), '--cfg-options', 'test_dataloader.dataset.indices=4')
+    assert code == 0, err[-3000:]
+    lines = (out + err).strip().splitlines()
+    assert len(lines) < 30 and any('PSNR' in line for line in lines), lines
+    log = next(tmp_path.glob('*/*.log')).read_text()
+    assert 'System environment' in log  # the dump is kept, in the log file

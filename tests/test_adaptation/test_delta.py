@@ -73,3 +73,13 @@ def test_tensors_the_source_lacks_are_not_saved(tmp_path):
         model.perceptual.features[0].bias.add_(1.0)
     keys = save_adapted_parameters(model, str(tmp_path / 'adapted.pth'), source)
     assert keys == ['decoder.to_rgb1.conv.style_modulation.bias']
+
+
+def test_an_adaptation_that_changed_nothing_is_an_error(tmp_path):
+    from dapfsr.utils import CheckpointError
+    model = build_tiny_model()
+    source = str(tmp_path / 'source.pth')
+    torch.save(dict(state_dict=model.state_dict()), source)
+    with pytest.raises(CheckpointError, match='adapted nothing'):
+        save_adapted_parameters(model, str(tmp_path / 'adapted.pth'), source)
+    assert not osp.exists(tmp_path / 'adapted.pth')

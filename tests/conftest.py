@@ -34,5 +34,5 @@ def yaleb_root():
 
 @pytest.fixture(autouse=True)
 def _dapfsr_scope():
-    from dapfsr.utils import register_all_modules
+    from dapfsr.setup_env import register_all_modules
     register_all_modules()

@@ -13,7 +13,7 @@ import time
 from mmengine.config import Config
 from mmengine.runner import Runner
 
-from dapfsr.utils import register_all_modules
+from dapfsr.setup_env import register_all_modules
 
 
 def main():

@@ -16,7 +16,7 @@ import torch
 from mmengine.config import Config
 
 from dapfsr.registry import MODELS
-from dapfsr.utils import register_all_modules
+from dapfsr.setup_env import register_all_modules
 
 DEFAULT_CONFIGS = ['configs/dapfsr/celeba_hq_small.py', 'configs/dapfsr/celeba.py']
 

@@ -1,4 +1,9 @@
-"""Register dapfsr's modules and make ``dapfsr`` the default registry scope."""
+"""Register dapfsr's modules and make ``dapfsr`` the default registry scope.
+
+The roof of the package: it imports every package that fills a registry, so it
+sits above them all; only the entry points (``dapfsr.apis``, ``tools/``, tests)
+import it, never a module those packages are made of.
+"""
 import datetime
 import warnings
 
@@ -28,20 +33,3 @@ def register_all_modules(init_default_scope: bool = True) -> None:
                           '"dapfsr"; register_all_modules makes a new "dapfsr" scope.')
         name = f'dapfsr-{datetime.datetime.now()}'
         DefaultScope.get_instance(name, scope_name='dapfsr')
-
-
-def setup_cpu_distributed(cfg):
-    """Let a torchrun launch (``tools/dist_train.sh CONFIG N``) run N CPU processes.
-
-    mmengine's ``init_dist`` calls ``torch.cuda.set_device`` first, which fails
-    without a GPU, and its default DDP wrapper passes ``device_ids``, which DDP
-    refuses for CPU modules. So the process group is joined here with gloo (the
-    Runner keeps a group that exists) and, unless the config names a wrapper,
-    DDP wraps the model without device ids.
-    """
-    import torch.distributed as dist
-    if not dist.is_initialized():
-        dist.init_process_group(backend='gloo')
-    if cfg.get('model_wrapper_cfg') is None:
-        cfg.model_wrapper_cfg = dict(type='MMDistributedDataParallel', device_ids=None,
-                                     broadcast_buffers=False)

@@ -1,1 +1,1 @@
-from . import data_preprocessors, decoders, editors, encoders, losses  # noqa: F401
+from . import archs, data_preprocessors, decoders, editors, encoders, losses  # noqa: F401

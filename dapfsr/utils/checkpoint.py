@@ -14,6 +14,7 @@ A checkpoint that loads is then checked against the model it goes into
 model declares in ``self_loading_modules`` (frozen networks that load their own
 weights when built) may be absent.
 """
+import fnmatch
 import os.path as osp
 import pickle
 
@@ -174,28 +175,41 @@ def check_model_types(checkpoint, model_cfg, path, config_name='the config'):
                               f'({where}): a checkpoint of another profile or method?')
 
 
-def load_state_dict_checked(model, state, path):
+def load_state_dict_checked(model, state, path, allow_missing=(), what=None):
     """Load ``state`` into ``model`` after checking that it fits.
 
     Every key of ``state`` must be one of the model's, with its shape, and every key
     of the model must be in ``state``, except those under the model's
     ``self_loading_modules`` (frozen networks built with their own weights, which
-    ``publish_model.py --drop`` leaves out). Nothing is loaded when anything does not fit.
+    ``publish_model.py --drop`` leaves out) and those ``allow_missing`` names.
+    Nothing is loaded when anything does not fit.
+
+    Args:
+        model (nn.Module): The target.
+        state (dict): Its state dict as read from ``path`` (keys already renamed).
+        path (str): The file ``state`` came from, named in errors.
+        allow_missing (Sequence[str]): ``fnmatch`` patterns of the model's keys that
+            ``state`` may lack; they keep the values the model was built with
+            (e.g. ``('latent_mean', 'latent_std')``, which a StyleGAN2 release does
+            not have, or ``('*.num_batches_tracked',)``).
+        what (str, optional): How errors name the target; its class name by default.
 
     Raises:
         CheckpointError: Naming ``path``, the model and the first keys that do not fit.
     """
     own = model.state_dict()
     optional = tuple(f'{name}.' for name in getattr(model, 'self_loading_modules', ()))
-    missing = [k for k in own if k not in state and not k.startswith(optional)]
+    allow_missing = (allow_missing, ) if isinstance(allow_missing, str) else tuple(allow_missing)
+    missing = [k for k in own if k not in state and not k.startswith(optional)
+               and not any(fnmatch.fnmatchcase(k, pattern) for pattern in allow_missing)]
     unexpected = [k for k in state if k not in own]
     wrong = [f'{k} {tuple(state[k].shape)} != {tuple(own[k].shape)}' for k in state
              if k in own and tuple(state[k].shape) != tuple(own[k].shape)]
     if missing or unexpected or wrong:
-        parts = [f'{len(v)} {what} ({", ".join(v[:3])}{", ..." if len(v) > 3 else ""})'
-                 for what, v in (('missing', missing), ('unexpected', unexpected),
+        parts = [f'{len(v)} {kind} ({", ".join(v[:3])}{", ..." if len(v) > 3 else ""})'
+                 for kind, v in (('missing', missing), ('unexpected', unexpected),
                                  ('of another shape', wrong)) if v]
-        raise CheckpointError(f'{path} does not fit {type(model).__name__}: keys '
+        raise CheckpointError(f'{path} does not fit {what or type(model).__name__}: keys '
                               + '; '.join(parts))
     model.load_state_dict(state, strict=False)
 

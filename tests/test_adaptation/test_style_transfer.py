@@ -46,7 +46,7 @@ def test_adain_refuses_to_run_without_trained_weights(tmp_path, adain_weights):
     with pytest.raises(FileNotFoundError, match=f'AdaIN weights not found: {missing}'):
         MODELS.build(dict(type='AdaINStyleTransfer', encoder_weights=missing,
                           decoder_weights=adain_weights[1], degradation=DEGRADATION))
-    with pytest.raises(ValueError, match=f'{adain_weights[1]} is not an AdaIN VGG-19 encoder'):
+    with pytest.raises(ValueError, match=f'{adain_weights[1]} does not fit the AdaIN VGG-19 encoder'):
         MODELS.build(dict(type='AdaINStyleTransfer', encoder_weights=adain_weights[1],
                           decoder_weights=adain_weights[1], degradation=DEGRADATION))
 

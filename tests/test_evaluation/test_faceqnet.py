@@ -232,6 +232,26 @@ def test_unexpected_layers_and_missing_files_are_clear_errors(tmp_path):
         load_faceqnet(str(tmp_path / 'plain.pth'))
 
 
+def test_a_converted_file_of_another_architecture_names_the_file(tiny_h5, tmp_path):
+    path, _ = tiny_h5
+    dst = tmp_path / 'faceqnet_tiny.pth'
+    load_converter().main([path, str(dst)])
+    checkpoint = torch.load(dst, weights_only=True)
+    checkpoint['meta']['arch']['head_units'] = (5, 1)  # the file's head has 3 units
+    del checkpoint['state_dict']['head.1.bias']
+    torch.save(checkpoint, tmp_path / 'other.pth')
+    with pytest.raises(ValueError, match=r'other.pth does not fit FaceQnet\(.*keys 1 missing '
+                                         r'\(head.1.bias\); 3 of another shape \(head.0.weight'):
+        load_faceqnet(str(tmp_path / 'other.pth'))
+    # Keras files have no num_batches_tracked: a converted file without them loads.
+    checkpoint = torch.load(dst, weights_only=True)
+    checkpoint['state_dict'] = {k: v for k, v in checkpoint['state_dict'].items()
+                                if not k.endswith('num_batches_tracked')}
+    torch.save(checkpoint, tmp_path / 'keras_keys.pth')
+    model = load_faceqnet(str(tmp_path / 'keras_keys.pth'))
+    assert torch.equal(model.state_dict()['head.1.bias'], checkpoint['state_dict']['head.1.bias'])
+
+
 def test_without_weights_fiq_is_not_reported(logged_warnings):
     metric = METRICS.build(dict(type='FIQ'))
     metric.process({}, [dict(pred_img=torch.rand(3, 32, 32))])

@@ -67,5 +67,6 @@ def test_bad_backbone_files_are_clear_errors(tmp_path):
         METRICS.build(dict(type='LPIPS', backbone_checkpoint=str(tmp_path / 'nowhere.pth')))
     wrong = tmp_path / 'resnet.pth'
     torch.save({'conv1.weight': torch.zeros(64, 3, 7, 7)}, wrong)
-    with pytest.raises(ValueError, match=r'resnet.pth is not a torchvision AlexNet.*features.0.weight'):
+    with pytest.raises(ValueError, match=r'resnet.pth does not fit a torchvision AlexNet.*'
+                                         r'10 missing \(features\.0\.weight.*1 unexpected \(conv1\.weight'):
         METRICS.build(dict(type='LPIPS', backbone_checkpoint=str(wrong)))

@@ -6,6 +6,7 @@ import torch
 from line_model import LineDataset, make_runner
 
 from dapfsr.utils import CheckpointError, load_checkpoint_file, state_dict_from_checkpoint
+from dapfsr.utils.checkpoint import load_state_dict_checked
 
 
 def test_torch_defaults_to_weights_only(tmp_path):
@@ -112,3 +113,23 @@ def test_weights_only_is_forced_even_with_torch_force_no_weights_only_load(tmp_p
     assert not marker.exists()
     torch.load(evil)  # the premise: torch alone, under that variable, runs the payload
     assert marker.exists()
+
+
+def test_load_state_dict_checked_allows_only_the_named_missing_keys():
+    model = torch.nn.Sequential(torch.nn.Linear(2, 3), torch.nn.BatchNorm1d(3))
+    state = {k: torch.full_like(v, 7) for k, v in model.state_dict().items()
+             if not k.endswith('num_batches_tracked')}
+    with pytest.raises(CheckpointError, match=r'file.pth does not fit Sequential: keys 1 missing '
+                                              r'\(1.num_batches_tracked\)'):
+        load_state_dict_checked(model, state, 'file.pth')
+    assert model[0].weight.ne(7).all()  # nothing loaded on a misfit
+    load_state_dict_checked(model, state, 'file.pth', allow_missing=('*num_batches_tracked', ))
+    assert model[0].weight.eq(7).all() and model[1].running_var.eq(7).all()
+    assert model[1].num_batches_tracked == 0  # kept as built
+    # an allowed-missing pattern does not let anything else through
+    del state['0.bias']
+    state['2.weight'] = torch.zeros(1)
+    with pytest.raises(CheckpointError, match=r'f.pth does not fit the two layers: keys 1 missing '
+                                              r'\(0.bias\); 1 unexpected \(2.weight\)'):
+        load_state_dict_checked(model, state, 'f.pth', allow_missing='*num_batches_tracked',
+                                what='the two layers')

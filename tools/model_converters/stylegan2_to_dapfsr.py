@@ -19,6 +19,9 @@ import torch
 from dapfsr.models.decoders import (StyleGANDecoder, convert_stylegan2_state_dict,
                                     detect_stylegan2_layout, infer_decoder_config,
                                     read_stylegan2_checkpoint, select_generator_state)
+from dapfsr.models.decoders.stylegan2_checkpoint import LATENT_STATISTICS
+from dapfsr.utils import exit_on_user_error
+from dapfsr.utils.checkpoint import load_state_dict_checked
 
 
 def parse_args(argv=None):
@@ -40,10 +43,8 @@ def convert(args):
     state = convert_stylegan2_state_dict(state, source)
     cfg = dict(infer_decoder_config(state), lr_mlp=args.lr_mlp)
     decoder = StyleGANDecoder(**cfg)
-    missing, unexpected = decoder.load_state_dict(state, strict=False)
-    missing = [k for k in missing if k not in ('latent_mean', 'latent_std')]
-    if missing or unexpected:
-        raise SystemExit(f'{args.src}: missing keys {missing[:5]}, unexpected keys {unexpected[:5]}')
+    # mu_w / sigma_w are not in a release: computed below, with --num-samples
+    load_state_dict_checked(decoder, state, args.src, allow_missing=LATENT_STATISTICS)
     decoder.update_latent_statistics(args.num_samples, generator=torch.Generator().manual_seed(0))
     os.makedirs(osp.dirname(osp.abspath(args.dst)), exist_ok=True)
     torch.save(dict(state_dict=decoder.state_dict(),
@@ -52,6 +53,7 @@ def convert(args):
     return cfg
 
 
+@exit_on_user_error
 def main(argv=None):
     args = parse_args(argv)
     cfg = convert(args)

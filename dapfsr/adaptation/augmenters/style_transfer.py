@@ -10,7 +10,8 @@ import torch
 import torch.nn as nn
 
 from dapfsr.registry import MODELS
-from dapfsr.utils import load_checkpoint_file, state_dict_from_checkpoint
+from dapfsr.utils.checkpoint import (load_checkpoint_file, load_state_dict_checked,
+                                     state_dict_from_checkpoint)
 from ..losses import feature_statistics
 from .base import BaseAugmenter
 
@@ -55,19 +56,16 @@ def adaptive_instance_norm(content, style_mean, style_std):
 
 
 def load_sequential_weights(module, path, what):
-    """Load a Sequential's state dict from ``path``, keeping the keys it has (a full VGG-19 file fits
-    the relu4_1 encoder); missing keys or wrong shapes are an error naming the file."""
+    """Load a Sequential's state dict from ``path``; the file's layers past the module's last
+    are left out (a full VGG-19 file fits the relu4_1 encoder); any other key that does not
+    fit, a missing one or a wrong shape is an error naming the file."""
     if not osp.isfile(path):
         raise FileNotFoundError(f'AdaIN weights not found: {path} (pytorch-AdaIN\'s vgg_normalised.pth '
                                 'and decoder.pth, from its releases)')
     state = state_dict_from_checkpoint(load_checkpoint_file(path))
-    own = module.state_dict()
-    missing = [k for k in own if k not in state]
-    wrong = [k for k in own if k in state and tuple(state[k].shape) != tuple(own[k].shape)]
-    if missing or wrong:
-        raise ValueError(f'{path} is not {what}: missing keys {missing[:4]}, wrong shapes '
-                         f'{[(k, tuple(state[k].shape), tuple(own[k].shape)) for k in wrong[:4]]}')
-    module.load_state_dict({k: state[k] for k in own})
+    state = {k: v for k, v in state.items()
+             if not (k.split('.')[0].isdigit() and int(k.split('.')[0]) >= len(module))}
+    load_state_dict_checked(module, state, path, what=what)
 
 
 @MODELS.register_module()
@@ -101,8 +99,9 @@ class AdaINStyleTransfer(BaseAugmenter):
         self.strength = strength
         self.encoder = adain_encoder()
         self.decoder = adain_decoder()
-        load_sequential_weights(self.encoder, encoder_weights, 'an AdaIN VGG-19 encoder state dict')
-        load_sequential_weights(self.decoder, decoder_weights, 'an AdaIN decoder state dict')
+        load_sequential_weights(self.encoder, encoder_weights,
+                                'the AdaIN VGG-19 encoder (vgg_normalised.pth)')
+        load_sequential_weights(self.decoder, decoder_weights, 'the AdaIN decoder (decoder.pth)')
         self.requires_grad_(False).eval()
         self.source_latents = None
         self.style_statistics = None

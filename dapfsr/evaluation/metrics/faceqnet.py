@@ -30,7 +30,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from dapfsr.utils import load_checkpoint_file
+from dapfsr.utils.checkpoint import load_checkpoint_file, load_state_dict_checked
 
 KERAS_BN_EPS = 1e-3
 ACTIVATIONS = {'linear': nn.Identity, 'relu': nn.ReLU, 'sigmoid': nn.Sigmoid, 'tanh': nn.Tanh}
@@ -300,17 +300,13 @@ def faceqnet_from_keras_h5(path, head_activations=None):
 
 
 def _faceqnet_with_state(state, arch, path):
-    """Build ``FaceQnet(**arch)`` and load ``state``; a clear error when they do not fit."""
+    """Build ``FaceQnet(**arch)`` and load ``state``; a clear error when they do not fit.
+
+    Keras has no ``num_batches_tracked``: it may be absent (eval mode does not use it).
+    """
     model = FaceQnet(**arch)
-    expected = model.state_dict()
-    missing = [k for k in expected if k not in state and not k.endswith('num_batches_tracked')]
-    unexpected = [k for k in state if k not in expected]
-    wrong = [f'{k} {tuple(v.shape)} != {tuple(expected[k].shape)}' for k, v in state.items()
-             if k in expected and v.shape != expected[k].shape]
-    if missing or unexpected or wrong:
-        raise ValueError(f'{path} does not fit FaceQnet({arch}): missing {missing[:5]}, '
-                         f'unexpected {unexpected[:5]}, wrong shapes {wrong[:5]}')
-    model.load_state_dict(state, strict=False)
+    load_state_dict_checked(model, state, path, allow_missing=('*num_batches_tracked', ),
+                            what=f'FaceQnet({arch})')
     return model.eval().requires_grad_(False)
 
 

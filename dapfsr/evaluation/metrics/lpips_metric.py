@@ -11,9 +11,10 @@ import os.path as osp
 import warnings
 
 import torch
+import torch.nn as nn
 
 from dapfsr.registry import METRICS
-from dapfsr.utils import load_checkpoint_file, state_dict_from_checkpoint
+from dapfsr.utils.pretrained import load_pretrained_weights
 
 from ..functional import match_channels
 from .base_face_metric import BaseFaceSRMetric
@@ -32,27 +33,21 @@ def load_alexnet_backbone(lpips_model, path):
     """Load torchvision AlexNet weights (``features.{i}.*``) into ``lpips_model.net``.
 
     lpips splits ``alexnet().features`` into ``slice1..5`` keeping the layer
-    indices, so ``features.3.weight`` becomes ``slice2.3.weight``.
+    indices (``features.3`` is ``slice2.3``); the layers are gathered back under
+    ``features`` so that the file's keys load as they are (its ``classifier.`` is
+    not used).
 
     Raises:
-        ValueError: the file lacks a conv layer or a shape differs; names the file.
+        CheckpointError: The file lacks a conv layer, has other keys or another
+            shape (:func:`~dapfsr.utils.checkpoint.load_state_dict_checked`); names the file.
     """
-    state = state_dict_from_checkpoint(load_checkpoint_file(path))
-    target = lpips_model.net.state_dict()
-    mapped, problems = {}, []
-    for key, tensor in target.items():
-        _, index, param = key.split('.')
-        source = f'features.{index}.{param}'
-        if source not in state:
-            problems.append(f'missing {source}')
-        elif state[source].shape != tensor.shape:
-            problems.append(f'{source} has shape {tuple(state[source].shape)}, '
-                            f'AlexNet needs {tuple(tensor.shape)}')
-        else:
-            mapped[key] = state[source]
-    if problems:
-        raise ValueError(f'{path} is not a torchvision AlexNet state dict: {"; ".join(problems)}')
-    lpips_model.net.load_state_dict(mapped)
+    features = nn.Module()
+    for index, layer in (item for part in lpips_model.net.children() for item in part.named_children()):
+        features.add_module(index, layer)
+    torchvision_layout = nn.Module()
+    torchvision_layout.features = features
+    load_pretrained_weights(torchvision_layout, path, drop_prefixes=('classifier.', ),
+                            what="a torchvision AlexNet (LPIPS's backbone)")
 
 
 @METRICS.register_module()

@@ -16,7 +16,8 @@ import re
 
 import torch
 
-from dapfsr.utils import load_checkpoint_file, state_dict_from_checkpoint
+from dapfsr.utils.checkpoint import (load_checkpoint_file, load_state_dict_checked,
+                                     state_dict_from_checkpoint)
 
 MMAGIC_RENAMES = [(r'\.linear\.weight_orig$', '.weight'), (r'\.weight_orig$', '.weight')]
 ROSINALITY_RENAMES = [
@@ -117,7 +118,7 @@ def load_stylegan2_checkpoint(decoder, path, prefix=None, map_location='cpu'):
     computed from the loaded mapping network with a fixed seed.
 
     Raises:
-        ValueError: The file's weights do not fit ``decoder``; the message
+        CheckpointError: The file's weights do not fit ``decoder``; the message
             names the file and the first mismatching keys.
     """
     return load_generator_state(decoder, convert_stylegan2_state_dict(
@@ -127,16 +128,9 @@ def load_stylegan2_checkpoint(decoder, path, prefix=None, map_location='cpu'):
 def load_generator_state(decoder, state, path):
     """Load a dapfsr-layout generator state dict read from ``path`` (named in errors);
     mu_w / sigma_w are computed with a fixed seed when the state has none."""
-    own = decoder.state_dict()
-    missing = [k for k in own if k not in state and k not in LATENT_STATISTICS]
-    unexpected = [k for k in state if k not in own]
-    wrong_shape = [f'{k}: {tuple(v.shape)} vs {tuple(own[k].shape)}' for k, v in state.items()
-                   if k in own and v.shape != own[k].shape]
-    if missing or unexpected or wrong_shape:
-        raise ValueError(f'{path} does not fit this StyleGANDecoder (check out_size, '
-                         f'style_channels, num_mlps, channels): missing {missing[:5]}, '
-                         f'unexpected {unexpected[:5]}, shape (file vs model) {wrong_shape[:5]}')
-    decoder.load_state_dict(state, strict=False)
+    load_state_dict_checked(decoder, state, path, allow_missing=LATENT_STATISTICS,
+                            what='this StyleGANDecoder (check out_size, style_channels, num_mlps, '
+                                 'channels)')
     if not all(k in state for k in LATENT_STATISTICS):
         generator = torch.Generator(device=decoder.latent_mean.device).manual_seed(0)
         decoder.update_latent_statistics(generator=generator)

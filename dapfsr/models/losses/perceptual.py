@@ -9,11 +9,9 @@ measure, so an extractor refuses to be built without weights unless
 import torch.nn as nn
 import torchvision
 
-from dapfsr.models.encoders.backbones import imagenet_normalize
-from dapfsr.models.encoders.efficientnet_lite import (EfficientNetLite0,
-                                                      shipped_efficientnet_lite0_weights)
-from dapfsr.models.encoders.pretrained import load_pretrained_weights
 from dapfsr.registry import MODELS
+from dapfsr.utils.pretrained import load_pretrained_weights, shipped_efficientnet_lite0_weights
+from ..archs import EfficientNetLite0, imagenet_normalize
 
 VGG19_CONFIG = torchvision.models.vgg.cfgs['E']  # torchvision's VGG-19 ``features`` layout
 

@@ -2,8 +2,8 @@ import pytest
 import torch
 import torchvision
 
-from dapfsr.models.encoders.efficientnet_lite import shipped_efficientnet_lite0_weights
 from dapfsr.registry import MODELS
+from dapfsr.utils.pretrained import shipped_efficientnet_lite0_weights
 
 
 def test_resnet_backbone_loads_a_torchvision_state_dict(tmp_path):

@@ -4,9 +4,9 @@ import torch
 import torch.nn.functional as F
 import torchvision
 
-from dapfsr.models.encoders.efficientnet_lite import shipped_efficientnet_lite0_weights
 from dapfsr.models.losses.perceptual import vgg19_layer_names
 from dapfsr.registry import MODELS
+from dapfsr.utils.pretrained import shipped_efficientnet_lite0_weights
 
 PAPER_LAYERS = ('relu1_1', 'relu2_1', 'relu3_1', 'relu4_1')
 

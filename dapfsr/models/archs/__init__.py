@@ -1,0 +1,9 @@
+"""Network architectures that several model parts build on (no registered components).
+
+The encoder backbones and the perceptual extractors both use EfficientNet-Lite0
+and the ImageNet normalisation, so these live beside both instead of inside one.
+"""
+from .efficientnet_lite import EfficientNetLite0
+from .imagenet import IMAGENET_MEAN, IMAGENET_STD, imagenet_normalize
+
+__all__ = ['EfficientNetLite0', 'IMAGENET_MEAN', 'IMAGENET_STD', 'imagenet_normalize']

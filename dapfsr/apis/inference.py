@@ -7,12 +7,12 @@ from mmengine.config import Config
 
 from dapfsr.datasets.transforms.formatting import image_to_tensor
 from dapfsr.datasets.transforms.loading import read_image
-from dapfsr.datasets.transforms.matlab_resize import matlab_imresize
 from dapfsr.registry import MODELS
 from dapfsr.setup_env import register_all_modules
 from dapfsr.structures import FaceSRDataSample
 from dapfsr.utils import load_model_weights
 from dapfsr.utils.checkpoint import check_checkpoint_for_config
+from dapfsr.utils.matlab_resize import matlab_imresize
 
 
 def init_model(config, checkpoint=None, adapted=None, device='cpu', cfg_options=None):

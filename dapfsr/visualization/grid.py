@@ -6,7 +6,7 @@ import cv2
 import numpy as np
 import torch
 
-from dapfsr.datasets.transforms.matlab_resize import imresize
+from dapfsr.utils.matlab_resize import imresize
 
 
 def to_uint8_image(img, size=None):

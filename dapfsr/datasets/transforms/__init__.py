@@ -1,12 +1,10 @@
 from .degradations import RandomBlur, RandomJPEG, RandomNoise
 from .formatting import PackFaceInputs, image_to_tensor
 from .loading import LoadFaceImage, read_image
-from .matlab_resize import MatlabBicubic, imresize, matlab_imresize, resize_matrix
 from .processing import CropAndResize, MatlabResize, RandomFaceAffine, RandomHorizontalFlip
 
 __all__ = [
     'LoadFaceImage', 'read_image', 'CropAndResize', 'MatlabResize', 'RandomFaceAffine',
     'RandomHorizontalFlip',
-    'RandomBlur', 'RandomNoise', 'RandomJPEG', 'PackFaceInputs', 'image_to_tensor',
-    'MatlabBicubic', 'imresize', 'matlab_imresize', 'resize_matrix'
+    'RandomBlur', 'RandomNoise', 'RandomJPEG', 'PackFaceInputs', 'image_to_tensor'
 ]

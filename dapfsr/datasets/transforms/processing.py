@@ -4,7 +4,7 @@ import numpy as np
 from mmcv.transforms import BaseTransform
 
 from dapfsr.registry import TRANSFORMS
-from .matlab_resize import matlab_imresize
+from dapfsr.utils.matlab_resize import matlab_imresize
 from .seeding import sample_rng
 
 

@@ -1,8 +1,8 @@
 """Bicubic interpolation, the first row of Table 1, as a model the tools can run."""
 from mmengine.model import BaseModel
 
-from dapfsr.datasets.transforms.matlab_resize import imresize
 from dapfsr.registry import MODELS
+from dapfsr.utils.matlab_resize import imresize
 from .dapfsr import pack_sr_predictions
 
 

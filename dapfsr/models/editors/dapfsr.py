@@ -5,10 +5,10 @@ import torch
 import torch.nn.functional as F
 from mmengine.model import BaseModel
 
-from dapfsr.datasets.transforms import imresize
 from dapfsr.models.decoders import load_stylegan2_checkpoint
 from dapfsr.registry import MODELS
 from dapfsr.structures import FaceSRDataSample
+from dapfsr.utils.matlab_resize import imresize
 
 
 @MODELS.register_module()

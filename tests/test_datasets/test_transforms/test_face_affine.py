@@ -7,7 +7,8 @@ from mmengine.dataset import default_collate
 
 from dapfsr.datasets import ImageFolderDataset
 from dapfsr.datasets.transforms import (CropAndResize, MatlabResize, PackFaceInputs, RandomFaceAffine,
-                                        image_to_tensor, matlab_imresize)
+                                        image_to_tensor)
+from dapfsr.utils.matlab_resize import matlab_imresize
 
 
 def blob(size=128, centre=(63.5, 63.5), sigma=3.0):

@@ -222,7 +222,7 @@ def test_bad_modes_and_missing_ground_truth_give_clear_errors():
 
 
 def test_synthetic_pairs_are_the_decoders_own_faces_degraded_like_the_inputs():
-    from dapfsr.datasets.transforms import imresize
+    from dapfsr.utils.matlab_resize import imresize
     identity = dict(rotation=0.0, translation=0.0, scale=(1.0, 1.0))
     model = tiny_model(synthetic_latent_weight=1.0, synthetic_affine=identity).eval()
     torch.manual_seed(3)

@@ -3,8 +3,7 @@ import numpy as np
 import pytest
 import torch
 
-from dapfsr.datasets.transforms import MatlabBicubic, imresize, matlab_imresize, resize_matrix
-from dapfsr.datasets.transforms.matlab_resize import cubic
+from dapfsr.utils.matlab_resize import MatlabBicubic, cubic, imresize, matlab_imresize, resize_matrix
 
 
 def test_cubic_kernel_values():

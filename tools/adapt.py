@@ -23,8 +23,7 @@ import time
 
 from mmengine.config import DictAction
 
-from dapfsr.adaptation import DAMMAHook, one_shot_task
-from dapfsr.apis.benchmark import adapted_parameters_path
+from dapfsr.adaptation import DAMMAHook, adapted_parameters_path, one_shot_task
 from dapfsr.engine import build_runner
 from dapfsr.utils import exit_on_user_error, load_config, register_all_modules
 from dapfsr.utils.checkpoint import check_checkpoint_for_config
@@ -77,15 +76,17 @@ def main(argv=None):
     if args.exemplar_hr:
         hook.update(exemplar_hr=args.exemplar_hr, exemplar_lr=args.exemplar_lr)
     else:
-        if 'target_dataset' not in cfg:
-            raise SystemExit(f'--split needs a "target_dataset" in {args.config}')
+        # the benchmark's target data, unless the config names another
+        target = cfg.get('target_dataset') or cfg.get('one_shot_protocol', {}).get('dataset')
+        if target is None:
+            raise SystemExit(f'--split needs a "target_dataset" or "one_shot_protocol" in {args.config}')
         hook['protocol'] = dict(split=args.split, seed=args.exemplar_seed,
-                                num_exemplars=args.num_exemplars)
-        _, task = one_shot_task(cfg.target_dataset, args.split, args.exemplar_seed, args.num_exemplars)
+                                num_exemplars=args.num_exemplars, dataset=target)
+        _, task = one_shot_task(target, args.split, args.exemplar_seed, args.num_exemplars)
         # the name `tools/test.py --one-shot deltas --deltas WORK_DIR` looks for
         hook['out_file'] = args.out or adapted_parameters_path(cfg.work_dir, task)
         if args.test:  # test on the split's faces of the subjects the exemplars do not show
-            cfg.test_dataloader.dataset = dict(cfg.target_dataset, conditions=[args.split],
+            cfg.test_dataloader.dataset = dict(target, conditions=[args.split],
                                                indices=list(task.test_indices))
     cfg.custom_hooks = list(cfg.get('custom_hooks', [])) + [hook]
 

@@ -41,7 +41,7 @@ import numpy as np
 
 from mmengine.runner import find_latest_checkpoint
 
-from dapfsr.apis.benchmark import write_results
+from dapfsr.evaluation.results_table import write_results
 
 REPO_ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 CONFIGS = osp.join(REPO_ROOT, 'configs', 'demo')

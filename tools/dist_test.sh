@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Usage: bash tools/dist_train.sh CONFIG NGPUS [test.py options]
+# Usage: bash tools/dist_test.sh CONFIG NGPUS [CHECKPOINT] [test.py options]
 # One process per GPU (or per CPU process with the gloo backend when no GPU).
 CONFIG=$1
 GPUS=$2

@@ -12,7 +12,9 @@ with per-task adapted parameters saved by tools/adapt.py::
         [--deltas DIR] [--max-tasks N] [--name ROW] [--out results/table]
 
 writes ``<out>.md`` (a Table 1 style row) and ``<out>.json`` plus result grids
-(LR / bicubic / output / ground truth) per split in the work dir.
+(LR / bicubic / output / ground truth) per split in the work dir. Both are
+``Runner.test()``: ``--one-shot`` selects :class:`dapfsr.engine.OneShotTestLoop`,
+as ``test_cfg = dict(type='OneShotTestLoop', mode=...)`` in a config does.
 """
 import argparse
 import json
@@ -22,8 +24,6 @@ import os.path as osp
 import torch
 from mmengine.config import DictAction
 
-from dapfsr.apis import init_model
-from dapfsr.apis.benchmark import configured_metrics, run_one_shot_benchmark, write_results
 from dapfsr.engine import build_runner
 from dapfsr.utils import exit_on_user_error, load_config, setup_cpu_distributed
 from dapfsr.utils.checkpoint import check_checkpoint_for_config
@@ -48,7 +48,7 @@ def parse_args():
     parser.add_argument('--launcher', choices=['none', 'pytorch', 'slurm', 'mpi'],
                         default='none', help='job launcher')
     parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
-    args = parser.parse_args()
+    args = parser.parse_intermixed_args()  # CHECKPOINT may follow options (tools/dist_test.sh)
     if 'LOCAL_RANK' not in os.environ:
         os.environ['LOCAL_RANK'] = str(args.local_rank)
     if args.one_shot == 'deltas' and not args.deltas:
@@ -56,28 +56,13 @@ def parse_args():
     return args
 
 
-def one_shot(args, cfg):
-    for key in ('one_shot_protocol', 'test_evaluator') + (('adaptation',) if args.one_shot == 'adapt' else ()):
-        if key not in cfg:
-            raise SystemExit(f'{args.config} has no "{key}", needed by --one-shot {args.one_shot}')
-    model = init_model(cfg, args.checkpoint, adapted=args.adapted)
-    summary = run_one_shot_benchmark(model, cfg, args.one_shot, args.deltas, cfg.work_dir,
-                                     args.max_tasks)
-    name = args.name or f'{osp.splitext(osp.basename(args.config))[0]} ({args.one_shot})'
-    title = cfg.get('benchmark_name', 'source -> target')
-    stem = args.out or osp.join(cfg.work_dir, f'results_{args.one_shot}')
-    md, js = write_results(stem, {name: summary['mean']}, title, details=summary,
-                           expected=configured_metrics(cfg.test_evaluator))
-    print(open(md).read())
-    print(f'wrote {md}, {js} and result grids in {cfg.work_dir}')
-
-
 @exit_on_user_error
 def main():
     args = parse_args()
     cfg = load_config(args.config, args.cfg_options, args.work_dir)
     if args.one_shot:
-        return one_shot(args, cfg)
+        cfg.test_cfg = dict(type='OneShotTestLoop', mode=args.one_shot, deltas_dir=args.deltas,
+                            max_tasks=args.max_tasks, name=args.name, out=args.out)
     cfg.launcher = args.launcher
     if args.launcher == 'pytorch' and not torch.cuda.is_available():
         setup_cpu_distributed(cfg)
@@ -90,7 +75,7 @@ def main():
         runner.load_or_resume()
         load_adapted_parameters(runner.model, args.adapted, source_checkpoint=args.checkpoint)
     metrics = runner.test()
-    if args.out:
+    if args.out and not args.one_shot:  # the one-shot loop writes its own results
         with atomic_write(args.out) as f:
             json.dump({k: float(v) for k, v in metrics.items()}, f, indent=2)
 

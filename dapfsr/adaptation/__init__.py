@@ -1,14 +1,17 @@
 """Deployment stage (sec. 4.2): one-shot adaptation of a trained model to a target domain."""
+from .adapt import Adapted, adapt
 from .augmenters import (AdaINStyleTransfer, BaseAugmenter, ColorStatisticsTransfer, HardLatentMixing,
                          LatentMixing, SoftLatentMixing, mix_latents)
 from .damma import DAMMA
 from .damma_hook import DAMMAHook, one_shot_task
 from .degradation import PipelineDegradation
-from .delta import load_adapted_parameters, read_adapted_parameters, save_adapted_parameters
+from .delta import (adapted_parameters_path, load_adapted_parameters, read_adapted_parameters,
+                    save_adapted_parameters)
 from .exemplars import Exemplars, exemplars_from_samples, load_exemplar_files
 from .losses import content_loss, feature_statistics, style_loss
 
 __all__ = [
+    'adapt', 'Adapted', 'adapted_parameters_path',
     'BaseAugmenter', 'LatentMixing', 'SoftLatentMixing', 'HardLatentMixing', 'AdaINStyleTransfer',
     'ColorStatisticsTransfer', 'mix_latents', 'DAMMA', 'DAMMAHook', 'one_shot_task',
     'PipelineDegradation', 'save_adapted_parameters', 'load_adapted_parameters',

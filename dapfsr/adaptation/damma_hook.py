@@ -8,6 +8,7 @@ from mmengine.runner import set_random_seed
 
 from dapfsr.registry import DATASETS, HOOKS, MODELS
 from dapfsr.visualization import save_image_grid
+from .adapt import adapt
 from .delta import save_adapted_parameters
 from .exemplars import exemplars_from_samples, load_exemplar_files
 
@@ -116,7 +117,7 @@ class DAMMAHook(Hook):
         was_training = model.training
         model.eval()  # the Runner's model is in train mode before the test loop starts
         before = self.super_resolve(model, exemplars.lr)
-        self.history = adaptation.run(model, exemplars, seed=seed)
+        self.history = adapt(model, exemplars, adaptation, seed=seed).history
         if self.save_samples:
             self.write_samples(runner.work_dir, model, adaptation, exemplars, before)
         model.train(was_training)

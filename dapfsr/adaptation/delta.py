@@ -12,6 +12,7 @@ in the paper profile, whose decoder alone has 29 M; 2.2 MB against a 46 MB
 checkpoint in the small profile.
 """
 import hashlib
+import os.path as osp
 
 import torch
 from mmengine.model import is_model_wrapper
@@ -29,6 +30,12 @@ def file_sha256(path, chunk_size=1 << 20):
         for chunk in iter(lambda: f.read(chunk_size), b''):
             digest.update(chunk)
     return digest.hexdigest()
+
+
+def adapted_parameters_path(deltas_dir, task):
+    """Where ``tools/adapt.py --split S --exemplar-seed K`` writes (and the one-shot
+    benchmark's ``deltas`` mode reads) the parameters of a protocol task."""
+    return osp.join(deltas_dir, f'{task.split}_seed{task.seed}.pth')
 
 
 def _unwrap(model):

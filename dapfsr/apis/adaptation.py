@@ -1,8 +1,5 @@
 """Python API: adapt a trained model to a target domain from exemplar files."""
-from mmengine.runner import set_random_seed
-
-from dapfsr.adaptation import load_exemplar_files
-from dapfsr.registry import MODELS
+from dapfsr.adaptation import adapt as adapt_to_exemplars
 
 
 def adapt(model, exemplar_hr, exemplar_lr=None, adaptation=None, seed=0):
@@ -25,8 +22,4 @@ def adapt(model, exemplar_hr, exemplar_lr=None, adaptation=None, seed=0):
         if adaptation is None:
             raise ValueError('no adaptation settings: pass adaptation=dict(type="DAMMA", ...) or '
                              'build the model from a config with an "adaptation" key')
-    if seed is not None:  # before the degradation draws the exemplars' LR faces
-        set_random_seed(seed)
-    damma = MODELS.build(adaptation)
-    exemplars = load_exemplar_files(model, damma.degradation, exemplar_hr, exemplar_lr)
-    return damma.run(model, exemplars, seed=seed)
+    return adapt_to_exemplars(model, dict(hr=exemplar_hr, lr=exemplar_lr), adaptation, seed).history

@@ -35,7 +35,7 @@ class OneShotProtocol:
         dataset (dict | BaseFaceDataset): The target dataset (config or
             instance). A config is built with ``conditions=splits``.
         splits (Sequence[str] | None): Conditions evaluated; None takes the
-            dataset class's ``DEFAULT_SPLITS``.
+            dataset config's ``conditions``, else its class's ``DEFAULT_SPLITS``.
         num_exemplars (int): K, exemplar pairs per task (1 in the paper).
         exemplar_seeds (Sequence[int]): One task per split and seed.
         holdout_subjects (Sequence[str] | None): None draws the exemplars'
@@ -62,9 +62,9 @@ class OneShotProtocol:
                  holdout_subjects=None):
         if isinstance(dataset, dict):
             cfg = dict(dataset)
-            if splits is None:
+            if splits is None:  # the dataset config's conditions, else its class's default splits
                 dataset_cls = DATASETS.get(cfg['type']) if isinstance(cfg['type'], str) else cfg['type']
-                splits = getattr(dataset_cls, 'DEFAULT_SPLITS', None)
+                splits = cfg.get('conditions') or getattr(dataset_cls, 'DEFAULT_SPLITS', None)
             if splits is not None:
                 cfg['conditions'] = list(splits)
             dataset = DATASETS.build(cfg)

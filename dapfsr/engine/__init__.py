@@ -1,2 +1,2 @@
 from . import hooks  # noqa: F401
-from .runner import DapfsrRunner, build_runner  # noqa: F401
+from .runner import DapfsrRunner, OneShotTestLoop, build_runner  # noqa: F401

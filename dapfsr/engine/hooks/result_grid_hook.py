@@ -13,7 +13,8 @@ class ResultGridHook(Hook):
     """Save the first batch's faces of every validation and test run as a grid.
 
     Written to ``<work_dir>/grids/val_iter_<n>.png`` (n: training iterations
-    so far) and ``<work_dir>/grids/test.png``; one face a row, columns LR,
+    so far) and ``<work_dir>/grids/test.png`` (``test_<split>_seed<k>.png`` for each
+    task of the one-shot benchmark); one face a row, columns LR,
     bicubic, the model's output and, where the data has it, the ground truth.
 
     Args:
@@ -35,7 +36,9 @@ class ResultGridHook(Hook):
 
     def after_test_iter(self, runner, batch_idx, data_batch=None, outputs=None):
         if batch_idx == 0:
-            self.save_grid(runner, 'test.png', data_batch, outputs)
+            # a one-shot benchmark names each task's grid (OneShotTestLoop.result_name)
+            name = getattr(getattr(runner, 'test_loop', None), 'result_name', 'test')
+            self.save_grid(runner, f'{name}.png', data_batch, outputs)
 
     @master_only
     def save_grid(self, runner, name, data_batch, outputs):

@@ -1,9 +1,9 @@
-"""The one-shot benchmark: averaging as the paper does and the Table 1 shaped output."""
+"""Benchmark results: averaging as the paper does and the Table 1 shaped output."""
 import json
 
 import pytest
 
-from dapfsr.apis.benchmark import configured_metrics, results_table, summarize, write_results
+from dapfsr.evaluation.results_table import configured_metrics, results_table, summarize, write_results
 
 
 def test_summarize_averages_seeds_within_splits_then_splits():

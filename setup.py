@@ -13,6 +13,9 @@ def read_version():
     return scope['__version__']
 
 
+# tools/deployment/pytorch2onnx.py (torch's dynamo exporter) and onnxruntime to check and run it
+DEPLOY = ['onnx', 'onnxscript', 'onnxruntime']
+
 setup(
     name='dapfsr',
     version=read_version(),
@@ -23,7 +26,10 @@ setup(
     include_package_data=True,
     python_requires='>=3.9',
     install_requires=read_requirements('requirements/runtime.txt'),
-    extras_require={'tests': read_requirements('requirements/tests.txt'),
-                    'identity': read_requirements('requirements/identity.txt')},
+    extras_require={'tests': read_requirements('requirements/tests.txt')
+                    + read_requirements('requirements/photo.txt') + DEPLOY,
+                    'identity': read_requirements('requirements/identity.txt'),
+                    'photo': read_requirements('requirements/photo.txt'),
+                    'deploy': DEPLOY},
     license='Apache License 2.0',
 )

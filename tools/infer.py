@@ -1,7 +1,10 @@
-"""Super-resolve a folder of LR faces, one PNG per input.
+"""Super-resolve a folder of LR faces or of whole photos, one PNG per input.
 
     python tools/infer.py CONFIG [CHECKPOINT] INPUT_DIR OUTPUT_DIR [--adapted DELTA] \
-        [--recursive] [--batch-size N] [--device cpu|cuda[:i]]
+        [--recursive] [--batch-size N] [--device cpu|cuda[:i]] \
+        [--detect | --no-detect] [--save-crops] [--side-by-side] [--photo-scale K] \
+        [--min-face-size PX] [--gray]
+    python tools/infer.py --demo-photo photos/astronaut.png [--demo-face-size 20]
 
     python tools/infer.py configs/dapfsr/celeba_hq_small.py \
         checkpoints/dapfsr_small_celebahq.pth lr_faces/ sr_faces/    # 16x16 in, 64x64 out
@@ -12,9 +15,16 @@ Output names: the input's path relative to INPUT_DIR plus ``.png`` (``a.jpg`` ->
 inputs never share an output. Each PNG is written to a hidden temporary file in its
 folder and renamed into place: a killed run leaves no partial image under a final name.
 
-Inputs are brought to the model's LR size (``lr_size_of``) with MATLAB bicubic;
+Face crops are brought to the model's LR size (``lr_size_of``) with MATLAB bicubic;
 non-square, larger and smaller inputs are reported, as are files that are not
-images and, without ``--recursive``, unread subfolders. Exit status: 0 when every
+images and, without ``--recursive``, unread subfolders. Photos
+(:mod:`dapfsr.apis.photo`): each face found is aligned to the training crop,
+super-resolved and blended back into the photo, enlarged ``--photo-scale`` times;
+``--save-crops`` adds ``NAME.faceI.lr.png`` / ``NAME.faceI.sr.png``, ``--side-by-side``
+``NAME.compare.png`` (input, bicubic, ours). Which inputs are photos: ``--detect`` all,
+``--no-detect`` none; by default those larger than twice the LR side in which a face
+is found, and any larger than 8 x the LR side (a photo with no face is written
+unchanged, with a message); the others are face crops. Exit status: 0 when every
 image was written; 1 when any was skipped or not written (each named, with the reason),
 or the model could not be loaded; 2 for bad arguments.
 """
@@ -25,24 +35,36 @@ import os.path as osp
 import sys
 
 import cv2
+import numpy as np
 import torch
 from tqdm import tqdm
 
 from dapfsr.apis import init_model, prepare_lr_face, super_resolve
 from dapfsr.apis.inference import lr_size_of
+from dapfsr.apis.photo import (DetectorUnavailable, MTCNN, compare_panel, demo_photo,
+                               super_resolve_photo)
 from dapfsr.datasets.transforms.loading import read_image
 
 IMAGE_EXTENSIONS = ('.png', '.jpg', '.jpeg', '.bmp', '.pgm', '.ppm', '.tif', '.tiff', '.webp')
+CROP_MAX_FACTOR = 2   # inputs up to this x the LR side are face crops
+PHOTO_MIN_FACTOR = 8  # inputs larger than this x the LR side are photos, face or none
 DESCRIPTION = """\
-Super-resolve a folder of LR faces with a dapfsr model, one PNG per input.
+Super-resolve a folder of LR faces or of photos with a dapfsr model, one PNG per input.
 The model takes square LR faces at its LR size (the config's scale_lr), aligned
 like its training faces, and gives faces at its HR size. The committed checkpoint
 checkpoints/dapfsr_small_celebahq.pth goes with configs/dapfsr/celeba_hq_small.py:
-16x16 LR in, 64x64 out. Other sizes are resized to the LR size with MATLAB bicubic
-(with a warning); detecting and aligning faces in real photos is not part of this tool.
+16x16 LR in, 64x64 out. Face crops of other sizes are resized to the LR size with
+MATLAB bicubic (with a warning). In photos, the faces are found (MTCNN), aligned to
+the training crop, super-resolved and blended back into the photo, enlarged.
 """
 EPILOG = """\
-Output names: the input path relative to INPUT_DIR plus .png (a.jpg -> a.jpg.png).
+Photos or crops: by default an input up to 2x the LR side is a face crop, a larger one
+is a photo if a face is found in it, and one larger than 8x the LR side is a photo
+either way (written unchanged, with a message, when no face is found); --detect and
+--no-detect decide for every input.
+Output names: the input path relative to INPUT_DIR plus .png (a.jpg -> a.jpg.png);
+for photos also a.jpg.face0.lr.png, a.jpg.face0.sr.png (--save-crops) and
+a.jpg.compare.png (--side-by-side).
 Exit status: 0 when every image was written; 1 when any input was skipped or not
 written, or the model could not be loaded; 2 for bad arguments.
 """
@@ -52,6 +74,13 @@ def positive_int(text):
     value = int(text)
     if value < 1:
         raise argparse.ArgumentTypeError(f'must be >= 1, got {value}')
+    return value
+
+
+def positive_float(text):
+    value = float(text)
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f'must be > 0, got {text}')
     return value
 
 
@@ -72,7 +101,47 @@ def build_parser():
                         help='faces per forward pass (default: 16)')
     parser.add_argument('--device', default='cpu', help='torch device, e.g. cpu, cuda, cuda:1 '
                         '(default: cpu)')
+    photos = parser.add_argument_group('photos')
+    mode = photos.add_mutually_exclusive_group()
+    mode.add_argument('--detect', dest='mode', action='store_const', const='photo',
+                      help='take every input as a photo: find its faces')
+    mode.add_argument('--no-detect', dest='mode', action='store_const', const='crop',
+                      help='take every input as a face crop (no face detection)')
+    photos.add_argument('--save-crops', action='store_true',
+                        help='also write each face of a photo as the model saw it and drew it: '
+                        'NAME.faceI.lr.png, NAME.faceI.sr.png')
+    photos.add_argument('--side-by-side', action='store_true',
+                        help='also write NAME.compare.png for each photo with faces: each face '
+                        'as input pixels, bicubic and ours')
+    photos.add_argument('--photo-scale', type=positive_float, default=None,
+                        help='how much photos are enlarged (default: the model\'s HR / LR, 4 for '
+                        'the committed model)')
+    photos.add_argument('--min-face-size', type=positive_float, default=12.0,
+                        help='smallest face sought in photos, in pixels (default: 12)')
+    parser.add_argument('--gray', action='store_true', default=None,
+                        help='gray output (default: the config\'s gray_output, for gray target '
+                        'domains; gray inputs give gray output anyway)')
+    parser.add_argument('--demo-photo', metavar='FILE',
+                        help='write scikit-image\'s astronaut photo, shrunk so that her face is '
+                        '--demo-face-size px across, to FILE and exit (no other argument needed)')
+    parser.add_argument('--demo-face-size', type=positive_float, default=20.0,
+                        help='face size of --demo-photo, in pixels (default: 20)')
     return parser
+
+
+def write_demo_photo(argv):
+    """``--demo-photo FILE``: write the demo input and exit (True), else False."""
+    pre = argparse.ArgumentParser(add_help=False)
+    pre.add_argument('--demo-photo')
+    pre.add_argument('--demo-face-size', type=positive_float, default=20.0)
+    known, _ = pre.parse_known_args(argv)
+    if known.demo_photo is None:
+        return False
+    img = demo_photo(known.demo_face_size)
+    write_png(known.demo_photo, img)
+    print(f'wrote {known.demo_photo}: scikit-image\'s astronaut, {img.shape[1]}x{img.shape[0]}, '
+          f'her face about {known.demo_face_size:g} px across')
+    return True
 
 
 def parse_args():
@@ -164,7 +233,115 @@ def write_png(path, img):
         raise
 
 
+def photo_names(path, count):
+    """Extra outputs of a photo: collision-free, as no input name ends in .lr, .sr or .compare."""
+    return ([(f'{path}.face{i}.lr.png', f'{path}.face{i}.sr.png') for i in range(count)],
+            f'{path}.compare.png')
+
+
+class Run:
+    """One run over a folder: face crops batched, photos one by one."""
+
+    def __init__(self, args, model):
+        self.args, self.model = args, model
+        self.size = lr_size_of(model)
+        self.failed, self.shapes, self.pending = [], [], []
+        self.written = self.crops = self.photos = self.faces = 0
+        self.no_face, self.auto_crops = [], []
+        self.detector = None
+
+    def write(self, path, img, name=None):
+        """Write the output of input ``path`` (``name``: an extra output of it)."""
+        try:
+            write_png(osp.join(self.args.output_dir, name or path + '.png'), img)
+            return True
+        except (OSError, ValueError) as err:
+            self.failed.append((path, f'not written{f" ({name})" if name else ""}: {err}'))
+            return False
+
+    def flush_crops(self):
+        batch, self.pending = self.pending, []
+        if not batch:
+            return
+        faces = [face for _, face in batch]
+        for (path, _), sr in zip(batch, super_resolve(self.model, faces, self.args.batch_size,
+                                                     gray=self.args.gray)):
+            if self.write(path, sr):
+                self.written += 1
+                self.crops += 1
+
+    def get_detector(self):
+        if self.detector is None:
+            try:
+                self.detector = MTCNN(min_face_size=self.args.min_face_size)
+            except DetectorUnavailable as err:
+                sys.exit(f'infer.py: error: {err} (or --no-detect: every input a face crop)')
+        return self.detector
+
+    def add(self, path, img):
+        """Process one input (or queue it, a crop); ValueError/cv2.error: it cannot be."""
+        h, w = img.shape[:2]
+        mode = self.args.mode
+        if mode is None and max(h, w) <= CROP_MAX_FACTOR * self.size:
+            mode = 'crop'
+        if mode != 'crop':
+            photo = img if img.dtype == np.uint8 else (img.clip(0, 1) * 255).round().astype(np.uint8)
+            result = super_resolve_photo(self.model, photo, self.get_detector(),
+                                         scale=self.args.photo_scale,
+                                         batch_size=self.args.batch_size, gray=self.args.gray)
+            if result.faces or mode == 'photo' or max(h, w) > PHOTO_MIN_FACTOR * self.size:
+                self.add_photo(path, photo, result)
+                return
+            self.auto_crops.append(f'{path} ({w}x{h})')  # small, and no face in it: a crop
+        face = prepare_lr_face(img, self.size)
+        self.shapes.append((path, (h, w)))
+        self.pending.append((path, face))
+        if len(self.pending) >= self.args.batch_size:
+            self.flush_crops()
+
+    def add_photo(self, path, photo, result):
+        if not result.faces:
+            self.no_face.append(path)
+            print(f'{path}: {result.message}', file=sys.stderr)
+        else:
+            print(f'{path}: {result.message}')
+        if not self.write(path, result.image):
+            return
+        self.written += 1
+        self.photos += 1
+        self.faces += len(result.faces)
+        crop_names, compare_name = photo_names(path, len(result.faces))
+        if self.args.save_crops:
+            for (lr_name, sr_name), face in zip(crop_names, result.faces):
+                self.write(path, face.lr, lr_name)
+                self.write(path, face.sr, sr_name)
+        if self.args.side_by_side and result.faces:
+            self.write(path, compare_panel(photo, result), compare_name)
+
+    def report(self, total):
+        report_resized(self.shapes, self.size)
+        if self.auto_crops:
+            print(f'note: {len(self.auto_crops)} inputs larger than {CROP_MAX_FACTOR}x the LR size '
+                  'showed no face and were taken as face crops (--detect: as photos): '
+                  f'{examples(self.auto_crops, 3)}', file=sys.stderr)
+        if not self.photos:
+            print(f'wrote {self.written} of {total} faces to {self.args.output_dir}')
+        else:
+            print(f'wrote {self.written} of {total} images to {self.args.output_dir}: '
+                  f'{self.crops} face crops, {self.photos} photos with {self.faces} faces found')
+        if self.no_face:
+            print(f'{len(self.no_face)} photos showed no face (written unchanged): '
+                  f'{examples(self.no_face)}', file=sys.stderr)
+        if self.failed:
+            print(f'{len(self.failed)} of {total} images failed:', file=sys.stderr)
+            for path, reason in self.failed:
+                print(f'  {path}: {reason}', file=sys.stderr)
+            sys.exit(1)
+
+
 def main():
+    if write_demo_photo(sys.argv[1:]):
+        return
     args = parse_args()
     images, others, unread = list_inputs(args.input_dir, args.recursive, args.output_dir)
     report_unread(others, unread)
@@ -177,32 +354,19 @@ def main():
     if args.checkpoint is None and next(model.parameters(), None) is not None:
         sys.exit(f'infer.py: error: the model of {args.config} has learnt parameters: '
                  'give CHECKPOINT')
-    size = lr_size_of(model)
-    failed, shapes, written = [], [], 0
-    for start in tqdm(range(0, len(images), args.batch_size), unit='batch', disable=None):
-        faces, kept = [], []
-        for path in images[start:start + args.batch_size]:
-            try:
-                img = read_image(osp.join(args.input_dir, path))
-                faces.append(prepare_lr_face(img, size))
-            except (OSError, ValueError) as err:
-                failed.append((path, f'not read: {err}'))
-                continue
-            kept.append(path)
-            shapes.append((path, img.shape[:2]))
-        for path, sr in zip(kept, super_resolve(model, faces, args.batch_size)):
-            try:
-                write_png(osp.join(args.output_dir, path + '.png'), sr)
-                written += 1
-            except (OSError, ValueError) as err:
-                failed.append((path, f'not written: {err}'))
-    report_resized(shapes, size)
-    print(f'wrote {written} of {len(images)} faces to {args.output_dir}')
-    if failed:
-        print(f'{len(failed)} of {len(images)} images failed:', file=sys.stderr)
-        for path, reason in failed:
-            print(f'  {path}: {reason}', file=sys.stderr)
-        sys.exit(1)
+    run = Run(args, model)
+    for path in tqdm(images, unit='image', disable=None):
+        try:
+            img = read_image(osp.join(args.input_dir, path))
+        except (OSError, ValueError) as err:
+            run.failed.append((path, f'not read: {err}'))
+            continue
+        try:
+            run.add(path, img)
+        except (ValueError, cv2.error) as err:
+            run.failed.append((path, f'not processed: {" ".join(str(err).split())[:200]}'))
+    run.flush_crops()
+    run.report(len(images))
 
 
 if __name__ == '__main__':

@@ -1,4 +1,6 @@
 from .adaptation import adapt
-from .inference import init_model, prepare_lr_face, super_resolve
+from .inference import gray_output_of, init_model, prepare_lr_face, super_resolve
+from .photo import MTCNN, PhotoResult, super_resolve_photo
 
-__all__ = ['adapt', 'init_model', 'prepare_lr_face', 'super_resolve']
+__all__ = ['adapt', 'init_model', 'prepare_lr_face', 'super_resolve', 'gray_output_of', 'MTCNN',
+           'PhotoResult', 'super_resolve_photo']

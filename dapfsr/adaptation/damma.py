@@ -7,7 +7,6 @@ from mmengine.model import is_model_wrapper
 from mmengine.runner import set_random_seed
 
 from dapfsr.registry import MODELS, OPTIMIZERS
-from .augmenters import LatentMixing
 from .degradation import PipelineDegradation
 
 
@@ -157,8 +156,8 @@ class DAMMA:
                     if alpha_optimizer is not None:
                         record.update(self.step(alpha_optimizer, alpha_params,
                                                 self.augmenter.loss(model, exemplars)))
-                    if isinstance(self.augmenter, LatentMixing):
-                        record['alpha'] = self.augmenter.mixing_weight().detach().cpu().tolist()
+                    if self.augmenter is not None:
+                        record.update(self.augmenter.log_values())
                     record.update(self.step(phi_optimizer, params,
                                             self.phi_loss(model, exemplars, exemplar_latents)))
                     self.history.append(record)

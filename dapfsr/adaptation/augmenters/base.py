@@ -51,6 +51,10 @@ class BaseAugmenter(nn.Module):
         """
         return None
 
+    def log_values(self):
+        """Values the adaptation loop records with each step (e.g. LatentMixing's alpha)."""
+        return {}
+
     def generate_hr(self, model, exemplars, num):
         """``num`` target-style HR faces, (num, C, H, W) in [-1, 1]."""
         raise NotImplementedError

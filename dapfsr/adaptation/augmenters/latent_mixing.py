@@ -75,6 +75,9 @@ class LatentMixing(BaseAugmenter):
         """alpha, (L,)."""
         raise NotImplementedError
 
+    def log_values(self):
+        return dict(alpha=self.mixing_weight().detach().cpu().tolist())
+
     def mixed_latents(self):
         """w^m, (num, L, D), differentiable in alpha."""
         num, k = self.source_latents.shape[0], self.target_latents.shape[0]

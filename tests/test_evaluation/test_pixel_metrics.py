@@ -4,7 +4,6 @@ import pytest
 import torch
 from mmengine.evaluator import Evaluator
 
-from dapfsr.evaluation import psnr, ssim
 from dapfsr.registry import METRICS
 from dapfsr.structures import FaceSRDataSample
 
@@ -25,14 +24,47 @@ def test_psnr_is_averaged_per_image():
     assert metric.evaluate(2) == {'PSNR': pytest.approx(25.0, abs=1e-4)}
 
 
-def test_metrics_follow_their_options_and_prefix(faces):
-    gt, pred = faces[0], faces[0].flip(-1)
-    options = dict(crop_border=4, convert_to='Y')
-    for name, function in (('PSNR', psnr), ('SSIM', ssim)):
-        metric = METRICS.build(dict(type=name, prefix='yaleb', **options))
-        metric.process({}, [sample(pred, gt).to_dict()])
-        result = metric.evaluate(1)
-        assert result == {f'yaleb/{name}': pytest.approx(function(pred, gt, **options))}
+def flat_faces_in_noisy_frames(inner_gt=0.5, inner_pred=0.625, size=24, frame=4):
+    """Two gray images, flat inside and with different noise in a ``frame``-pixel border."""
+    generator = torch.Generator().manual_seed(0)
+    gt, pred = torch.rand(2, 3, size, size, generator=generator)
+    gt[:, frame:-frame, frame:-frame] = inner_gt
+    pred[:, frame:-frame, frame:-frame] = inner_pred
+    return pred, gt
+
+
+def test_metrics_follow_their_options_and_prefix():
+    pred, gt = flat_faces_in_noisy_frames(0.5, 0.625)  # exact in float32
+    c1 = 0.01 ** 2
+    # Flat inside the crop: PSNR = -20 log10(offset), SSIM = (2ab + C1) / (a^2 + b^2 + C1)
+    # (no variance left); in Y a gray v becomes 16/255 + 219/255 v (MATLAB rgb2ycbcr).
+    y_gt, y_pred = 16 / 255 + 219 / 255 * 0.5, 16 / 255 + 219 / 255 * 0.625
+    cases = [
+        (dict(crop_border=4, convert_to='Y'), -20 * math.log10(219 / 255 * 0.125),
+         (2 * y_gt * y_pred + c1) / (y_gt ** 2 + y_pred ** 2 + c1)),
+        (dict(crop_border=4), -20 * math.log10(0.125),
+         (2 * 0.5 * 0.625 + c1) / (0.5 ** 2 + 0.625 ** 2 + c1)),
+    ]
+    for options, psnr_value, ssim_value in cases:
+        for name, value in (('PSNR', psnr_value), ('SSIM', ssim_value)):
+            metric = METRICS.build(dict(type=name, prefix='yaleb', **options))
+            metric.process({}, [sample(pred, gt).to_dict()])
+            assert metric.evaluate(1) == {f'yaleb/{name}': pytest.approx(value, abs=1e-9)}
+    # Without the crop the noisy frame counts: the numbers are others.
+    metric = METRICS.build(dict(type='PSNR', convert_to='Y'))
+    metric.process({}, [sample(pred, gt).to_dict()])
+    assert metric.evaluate(1)['PSNR'] < cases[0][1] - 3
+
+
+def test_ssim_is_averaged_per_image():
+    # Flat images: SSIM (2ab + C1) / (a^2 + b^2 + C1) of each pair, then the mean of the two.
+    c1 = 0.01 ** 2
+    pairs = [(0.5, 0.625), (0.25, 0.75)]
+    metric = METRICS.build(dict(type='SSIM'))
+    metric.process({}, [sample(torch.full((1, 16, 16), b), torch.full((1, 16, 16), a)).to_dict()
+                        for a, b in pairs])
+    expected = sum((2 * a * b + c1) / (a * a + b * b + c1) for a, b in pairs) / 2
+    assert metric.evaluate(2) == {'SSIM': pytest.approx(expected, abs=1e-9)}
 
 
 def test_evaluator_with_data_elements_and_gray_targets(faces):

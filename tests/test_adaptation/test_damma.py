@@ -6,7 +6,7 @@ import torch
 from mmengine.runner import set_random_seed
 from adaptation_helpers import DEGRADATION, build_tiny_model, damma_cfg, make_exemplars
 
-from dapfsr.adaptation import DAMMA, HardLatentMixing, SoftLatentMixing
+from dapfsr.adaptation import DAMMA, Exemplars, HardLatentMixing, SoftLatentMixing
 from dapfsr.registry import MODELS
 
 
@@ -125,7 +125,32 @@ def test_k_exemplars_pair_generated_faces_in_turn():
     with torch.no_grad():
         expected = 0.5 * augmenter.target_latents[[0, 1, 0, 1, 0]] + 0.5 * augmenter.source_latents
         torch.testing.assert_close(augmenter.mixed_latents(), expected)
-    MODELS.build(damma_cfg(outer_iters=1, inner_iters=1, batch_size=3)).run(model, exemplars, seed=0)
+
+
+def test_an_adaptation_to_two_exemplars_learns_from_both():
+    """Each of K = 2 exemplars steers the adaptation: another face in either place gives
+    other phi (a run that used only the first, or only the last, would not see the change),
+    and both exemplars' reconstructions improve."""
+    first, other = make_exemplars(num=2, seed=1), make_exemplars(num=2, seed=2)
+
+    def pair(a, b):  # exemplar 0 from ``a``, exemplar 1 from ``b``
+        return Exemplars(torch.cat([a.hr[:1], b.hr[1:]]), torch.cat([a.lr[:1], b.lr[1:]]))
+
+    def reconstruction_errors(model, exemplars):
+        with torch.no_grad():
+            return (model.decode(model.encode_latents(exemplars.lr)) - exemplars.hr).abs().mean((1, 2, 3))
+
+    phis = {}
+    for name, exemplars in (('both', first), ('second replaced', pair(first, other)),
+                            ('first replaced', pair(other, first))):
+        model = build_tiny_model()
+        before = reconstruction_errors(model, exemplars)
+        MODELS.build(damma_cfg(outer_iters=1, inner_iters=3, batch_size=3)).run(model, exemplars, seed=0)
+        phis[name] = torch.cat([p.detach().flatten() for _, p in model.decoder.style_modulation_parameters()])
+        after = reconstruction_errors(model, exemplars)
+        assert (after < 0.95 * before).all(), (name, before.tolist(), after.tolist())
+    assert not torch.allclose(phis['both'], phis['second replaced'])
+    assert not torch.allclose(phis['both'], phis['first replaced'])
 
 
 @pytest.mark.parametrize('bad, message', [(dict(trainable='encoder'), 'trainable'),

@@ -11,7 +11,6 @@
 Every layout stores weights at unit scale, so conversion is renaming only.
 """
 import argparse
-import os.path as osp
 import re
 
 import torch
@@ -135,30 +134,3 @@ def load_generator_state(decoder, state, path):
         generator = torch.Generator(device=decoder.latent_mean.device).manual_seed(0)
         decoder.update_latent_statistics(generator=generator)
     return decoder
-
-
-def build_decoder_from_checkpoint(path, prefix=None, map_location='cpu'):
-    """A :class:`StyleGANDecoder` shaped and loaded from the checkpoint at ``path``, in eval mode.
-
-    Any dapfsr, mmagic or rosinality checkpoint: the architecture is read off
-    the weights (:func:`infer_decoder_config`), the generator found as in
-    :func:`select_generator_state` (``prefix='decoder'`` for a DAP-FSR model).
-
-    Raises:
-        FileNotFoundError: ``path`` does not exist.
-        ValueError: The file cannot be read or holds no StyleGAN2 generator
-            under ``prefix``; one line that names the file.
-    """
-    from .stylegan_decoder import StyleGANDecoder
-    if not osp.isfile(path):
-        raise FileNotFoundError(f'decoder checkpoint {path} does not exist')
-    checkpoint = read_stylegan2_checkpoint(path, map_location)
-    try:
-        state = convert_stylegan2_state_dict(select_generator_state(checkpoint, prefix))
-        decoder = StyleGANDecoder(**infer_decoder_config(state))
-    except (KeyError, ValueError) as err:
-        reason = err.args[0] if isinstance(err, KeyError) and err.args else err
-        hint = '; a DAP-FSR checkpoint needs --prefix decoder' if prefix is None else ''
-        raise ValueError(f'{path} holds no StyleGAN2 generator under prefix {prefix!r} '
-                         f'({reason}){hint}') from None
-    return load_generator_state(decoder, state, path).eval()

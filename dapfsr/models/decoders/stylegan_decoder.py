@@ -1,5 +1,6 @@
 """The upsampling decoder G of DAP-FSR (sec. 4.1): a StyleGAN2 generator in plain PyTorch."""
 import math
+import os.path as osp
 import random
 
 import torch
@@ -7,6 +8,9 @@ import torch.nn as nn
 from mmengine.model import BaseModule
 
 from dapfsr.registry import MODELS
+from .stylegan2_checkpoint import (convert_stylegan2_state_dict, infer_decoder_config,
+                                   load_generator_state, load_stylegan2_checkpoint,
+                                   read_stylegan2_checkpoint, select_generator_state)
 from .stylegan2_modules import (ConstantInput, EqualLinear, ModulatedConv2d, ModulatedStyleConv,
                                 ModulatedToRGB, PixelNorm)
 
@@ -106,7 +110,6 @@ class StyleGANDecoder(BaseModule):
 
     def load_pretrained(self, ckpt_path, prefix=None, map_location='cpu'):
         """Load a dapfsr, mmagic or rosinality checkpoint (see :func:`load_stylegan2_checkpoint`)."""
-        from .stylegan2_checkpoint import load_stylegan2_checkpoint
         load_stylegan2_checkpoint(self, ckpt_path, prefix=prefix, map_location=map_location)
 
     @property
@@ -239,3 +242,29 @@ class StyleGANDecoder(BaseModule):
         if return_latents:
             return dict(fake_img=skip, latent=latent)
         return skip
+
+
+def build_decoder_from_checkpoint(path, prefix=None, map_location='cpu'):
+    """A :class:`StyleGANDecoder` shaped and loaded from the checkpoint at ``path``, in eval mode.
+
+    Any dapfsr, mmagic or rosinality checkpoint: the architecture is read off
+    the weights (:func:`infer_decoder_config`), the generator found as in
+    :func:`select_generator_state` (``prefix='decoder'`` for a DAP-FSR model).
+
+    Raises:
+        FileNotFoundError: ``path`` does not exist.
+        ValueError: The file cannot be read or holds no StyleGAN2 generator
+            under ``prefix``; one line that names the file.
+    """
+    if not osp.isfile(path):
+        raise FileNotFoundError(f'decoder checkpoint {path} does not exist')
+    checkpoint = read_stylegan2_checkpoint(path, map_location)
+    try:
+        state = convert_stylegan2_state_dict(select_generator_state(checkpoint, prefix))
+        decoder = StyleGANDecoder(**infer_decoder_config(state))
+    except (KeyError, ValueError) as err:
+        reason = err.args[0] if isinstance(err, KeyError) and err.args else err
+        hint = '; a DAP-FSR checkpoint needs --prefix decoder' if prefix is None else ''
+        raise ValueError(f'{path} holds no StyleGAN2 generator under prefix {prefix!r} '
+                         f'({reason}){hint}') from None
+    return load_generator_state(decoder, state, path).eval()

@@ -24,4 +24,5 @@ train_dataloader = dict(
                            dict(type='PackFaceInputs')]))
 train_cfg = dict(type='IterBasedTrainLoop', max_iters=400)
 default_hooks = dict(checkpoint=dict(interval=400), logger=dict(interval=50))
-custom_hooks = [dict(type='SampleGridHook', interval=400, num_samples=16, num_columns=8)]
+custom_hooks = [dict(type='SampleGridHook', interval=400, num_samples=16, num_columns=8),
+                dict(type='LatentStatisticsHook')]  # mu_w / sigma_w into each checkpoint

@@ -26,7 +26,8 @@ val_dataloader = val_cfg = val_evaluator = None
 test_dataloader = test_cfg = test_evaluator = None
 
 default_hooks = dict(checkpoint=dict(interval=10000, max_keep_ckpts=5), logger=dict(interval=100))
-custom_hooks = [dict(type='SampleGridHook', interval=5000, num_samples=32, num_columns=8)]
+custom_hooks = [dict(type='SampleGridHook', interval=5000, num_samples=32, num_columns=8),
+                dict(type='LatentStatisticsHook')]  # mu_w / sigma_w into each checkpoint
 
 # Several GPUs: one DDP per trained sub-module (G and D are updated by separate optimizers).
 model_wrapper_cfg = dict(type='MMSeparateDistributedDataParallel', broadcast_buffers=False,

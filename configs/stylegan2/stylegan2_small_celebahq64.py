@@ -28,4 +28,5 @@ val_dataloader = val_cfg = val_evaluator = None
 test_dataloader = test_cfg = test_evaluator = None
 
 default_hooks = dict(checkpoint=dict(interval=500, max_keep_ckpts=3), logger=dict(interval=20))
-custom_hooks = [dict(type='SampleGridHook', interval=250, num_samples=32, num_columns=8)]
+custom_hooks = [dict(type='SampleGridHook', interval=250, num_samples=32, num_columns=8),
+                dict(type='LatentStatisticsHook')]  # mu_w / sigma_w into each checkpoint

@@ -1,2 +1,3 @@
+from .latent_statistics_hook import LatentStatisticsHook  # noqa: F401
 from .result_grid_hook import ResultGridHook  # noqa: F401
 from .sample_grid_hook import SampleGridHook  # noqa: F401

@@ -26,9 +26,10 @@ class StyleGAN2(BaseModel):
     are wrappers: forward passes go through them, attributes are read from
     :attr:`decoder`.
 
-    Saving (``state_dict``) first recomputes mu_w / sigma_w (Eq. 2) of both
-    generators from their mapping networks, so the checkpoint's
-    ``generator_ema.`` decoder is ready for the encoder stage.
+    :meth:`update_latent_statistics` recomputes mu_w / sigma_w (Eq. 2) of both
+    generators from their mapping networks; ``LatentStatisticsHook`` calls it before
+    every checkpoint, so the checkpoint's ``generator_ema.`` decoder is ready for the
+    encoder stage.
 
     Args:
         generator (dict): StyleGANDecoder config.
@@ -68,8 +69,6 @@ class StyleGAN2(BaseModel):
         self.seed = seed
         self.register_buffer('iteration', torch.zeros((), dtype=torch.long))
         self.register_buffer('seen_images', torch.zeros((), dtype=torch.long))
-        self.register_state_dict_pre_hook(lambda module, prefix, keep_vars:
-                                          module.update_latent_statistics())
 
     @property
     def decoder(self):

@@ -67,14 +67,20 @@ def test_lazy_regularization_runs_every_interval():
     assert ['path_length' in lv for lv in logged] == [True, False, False, True]
 
 
-def test_checkpoint_state_carries_fresh_latent_statistics():
+def test_checkpoints_carry_fresh_latent_statistics_and_state_dict_has_no_side_effect():
+    from types import SimpleNamespace
+
+    from dapfsr.engine.hooks import LatentStatisticsHook
     torch.manual_seed(0)
     model = MODELS.build(tiny_gan_cfg())
     model.train_step(real_batch(), build_optim_wrapper(model, OPTIM))
     expected = copy.deepcopy(model.generator_ema)
     expected.update_latent_statistics(500, generator=torch.Generator().manual_seed(model.seed))
     model.generator_ema.latent_mean.zero_()  # stale statistics
-    state = model.state_dict()
+    checkpoint = dict(state_dict=model.state_dict())
+    assert checkpoint['state_dict']['generator_ema.latent_mean'].abs().sum() == 0  # no side effect
+    LatentStatisticsHook().before_save_checkpoint(SimpleNamespace(model=model), checkpoint)
+    state = checkpoint['state_dict']
     assert torch.equal(state['generator_ema.latent_mean'], expected.latent_mean)
     assert torch.equal(state['generator_ema.latent_std'], expected.latent_std)
     assert state['generator_ema.latent_mean'].abs().sum() > 0
@@ -129,7 +135,7 @@ def run(tmp_path, name, folder, max_iters, load_from=None):
         default_hooks=dict(checkpoint=dict(type='CheckpointHook', interval=2, by_epoch=False),
                            logger=dict(type='LoggerHook', interval=1)),
         custom_hooks=[recorder, dict(type='SampleGridHook', interval=2, num_samples=4,
-                                     num_columns=2)],
+                                     num_columns=2), dict(type='LatentStatisticsHook')],
         randomness=dict(seed=0), default_scope='dapfsr',
         resume=load_from is not None, load_from=load_from)
     runner.train()

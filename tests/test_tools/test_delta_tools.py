@@ -11,7 +11,7 @@ from skimage import data
 
 from dapfsr.adaptation import save_adapted_parameters
 from dapfsr.apis import init_model, super_resolve
-from dapfsr.datasets.transforms.matlab_resize import matlab_imresize
+from dapfsr.utils.matlab_resize import matlab_imresize
 from tiny_models import LR_SIZE, TINY_MODEL, build_tiny_model
 
 REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))

@@ -74,7 +74,7 @@ def real_faces(size):
     replicated) and the astronaut's face as the photo pipeline crops it."""
     from skimage import data
     from dapfsr.apis.photo import MTCNN, alignment_matrix, crop_lr_face, demo_photo
-    from dapfsr.datasets.transforms.matlab_resize import matlab_imresize
+    from dapfsr.utils.matlab_resize import matlab_imresize
     lfw = data.lfw_subset()[:100].astype(np.float32)
     faces = [np.repeat(matlab_imresize(f[..., None], size=(size, size)).clip(0, 1), 3, 2)
              for f in lfw]

@@ -25,7 +25,8 @@ from mmengine.config import DictAction
 
 from dapfsr.adaptation import DAMMAHook, adapted_parameters_path, one_shot_task
 from dapfsr.engine import build_runner
-from dapfsr.utils import exit_on_user_error, load_config, register_all_modules
+from dapfsr.setup_env import register_all_modules
+from dapfsr.utils import exit_on_user_error, load_config
 from dapfsr.utils.checkpoint import check_checkpoint_for_config
 from dapfsr.utils.fileio import atomic_write
 

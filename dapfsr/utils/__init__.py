@@ -10,16 +10,3 @@ __all__ = ['CheckpointError', 'ConfigKeyError', 'allow_mmengine_checkpoint_types
            'exit_on_user_error', 'load_checkpoint_file', 'load_config', 'load_model_weights',
            'setup_cpu_distributed', 'state_dict_from_checkpoint', 'torch_save_atomic']
 
-
-def __getattr__(name):
-    """``dapfsr.utils.register_all_modules``: the old home of :func:`dapfsr.setup_env.register_all_modules`.
-
-    Resolved on first use only, so that importing utils does not import the
-    whole package (utils is the floor everything else stands on). Kept for
-    ``tools/adapt.py``, which still imports it from here; new code imports
-    ``dapfsr.setup_env``.
-    """
-    if name == 'register_all_modules':
-        import importlib
-        return importlib.import_module('dapfsr.setup_env').register_all_modules
-    raise AttributeError(f'module {__name__!r} has no attribute {name!r}')

@@ -114,8 +114,11 @@ def build_parser():
                         help='also write NAME.compare.png for each photo with faces: each face '
                         'as input pixels, bicubic and ours')
     photos.add_argument('--photo-scale', type=positive_float, default=None,
-                        help='how much photos are enlarged (default: the model\'s HR / LR, 4 for '
-                        'the committed model)')
+                        help='how much photos are enlarged (default: so that the smallest face '
+                        'gets the SR face at its own resolution, at most the model\'s HR / LR)')
+    photos.add_argument('--large-faces', action='store_true',
+                        help='also replace faces whose crop is already as large as the model\'s '
+                        'output (left as they are by default: the model would blur them)')
     photos.add_argument('--min-face-size', type=positive_float, default=12.0,
                         help='smallest face sought in photos, in pixels (default: 12)')
     parser.add_argument('--gray', action='store_true', default=None,
@@ -246,7 +249,7 @@ class Run:
         self.args, self.model = args, model
         self.size = lr_size_of(model)
         self.failed, self.shapes, self.pending = [], [], []
-        self.written = self.crops = self.photos = self.faces = 0
+        self.written = self.crops = self.photos = self.faces = self.kept = 0
         self.no_face, self.auto_crops = [], []
         self.detector = None
 
@@ -288,8 +291,10 @@ class Run:
             photo = img if img.dtype == np.uint8 else (img.clip(0, 1) * 255).round().astype(np.uint8)
             result = super_resolve_photo(self.model, photo, self.get_detector(),
                                          scale=self.args.photo_scale,
-                                         batch_size=self.args.batch_size, gray=self.args.gray)
-            if result.faces or mode == 'photo' or max(h, w) > PHOTO_MIN_FACTOR * self.size:
+                                         batch_size=self.args.batch_size, gray=self.args.gray,
+                                         large_faces=self.args.large_faces)
+            if (result.faces or result.kept or mode == 'photo'
+                    or max(h, w) > PHOTO_MIN_FACTOR * self.size):
                 self.add_photo(path, photo, result)
                 return
             self.auto_crops.append(f'{path} ({w}x{h})')  # small, and no face in it: a crop
@@ -300,16 +305,15 @@ class Run:
             self.flush_crops()
 
     def add_photo(self, path, photo, result):
-        if not result.faces:
+        if not result.faces and not result.kept:
             self.no_face.append(path)
-            print(f'{path}: {result.message}', file=sys.stderr)
-        else:
-            print(f'{path}: {result.message}')
+        print(f'{path}: {result.message}', file=sys.stdout if result.faces else sys.stderr)
         if not self.write(path, result.image):
             return
         self.written += 1
         self.photos += 1
         self.faces += len(result.faces)
+        self.kept += len(result.kept)
         crop_names, compare_name = photo_names(path, len(result.faces))
         if self.args.save_crops:
             for (lr_name, sr_name), face in zip(crop_names, result.faces):
@@ -328,7 +332,9 @@ class Run:
             print(f'wrote {self.written} of {total} faces to {self.args.output_dir}')
         else:
             print(f'wrote {self.written} of {total} images to {self.args.output_dir}: '
-                  f'{self.crops} face crops, {self.photos} photos with {self.faces} faces found')
+                  f'{self.crops} face crops, {self.photos} photos with {self.faces} faces '
+                  'super-resolved' + (f' ({self.kept} larger ones left as they are)'
+                                      if self.kept else ''))
         if self.no_face:
             print(f'{len(self.no_face)} photos showed no face (written unchanged): '
                   f'{examples(self.no_face)}', file=sys.stderr)

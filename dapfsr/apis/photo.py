@@ -470,10 +470,13 @@ class PhotoFace:
 
 @dataclass
 class PhotoResult:
-    """``image``: the photo enlarged ``scale`` times with its faces super-resolved, or the
-    input itself (unchanged, ``scale`` 1) when no face was found; ``message`` says which."""
+    """``image``: the photo enlarged ``scale`` times with its ``faces`` (:class:`PhotoFace`)
+    super-resolved, or the input itself (unchanged, ``scale`` 1) when no face was found or
+    none was small enough; ``kept``: the faces found but left as they are (:class:`Face`);
+    ``message`` says what was done."""
     image: np.ndarray
     faces: list = field(default_factory=list)
+    kept: list = field(default_factory=list)
     scale: float = 1.0
     message: str = ''
 
@@ -499,24 +502,28 @@ def is_gray(img):
 
 
 def super_resolve_photo(model, img, detector=None, scale=None, batch_size=16, gray=None,
-                        colour=True):
+                        colour=True, large_faces=False):
     """Find the faces of a photo, super-resolve each and put them back.
 
     Args:
         model: A model built by :func:`dapfsr.apis.init_model`.
         img (np.ndarray): (H, W[, C]) uint8 photo (RGB or gray), e.g. from ``read_image``.
         detector (MTCNN, optional): The face detector; a default :class:`MTCNN`.
-        scale (float, optional): How much the output photo is enlarged: the model's
-            HR / LR sides by default (4 for the committed model), so an SR face keeps
-            the resolution it was drawn at when the photo's face is at the LR size.
+        scale (float, optional): How much the output photo is enlarged. By default the
+            smallest replaced face gets the SR face at the resolution the model drew it
+            (its crop side becomes the model's HR side), within [1, HR / LR].
         batch_size (int): Faces per forward pass.
         gray (bool, optional): Gray output (:func:`dapfsr.apis.super_resolve`); None:
             the config's ``gray_output``. A gray photo (one channel or three equal
             ones) gives a gray result either way.
         colour (bool): Match each SR face's colour to the face it replaces.
+        large_faces (bool): Also replace faces whose crop in the photo is at least the
+            model's HR side: they hold more detail than the model draws, and are left
+            as they are by default (listed in ``kept`` and the message).
 
     Returns:
-        PhotoResult: The photo, its faces and a one-line ``message``.
+        PhotoResult: The photo, its replaced faces, ``kept`` (the faces left as they
+        are) and a one-line ``message``.
     """
     from .inference import gray_output_of, lr_size_of, super_resolve
 
@@ -535,20 +542,34 @@ def super_resolve_photo(model, img, detector=None, scale=None, batch_size=16, gr
     matrices = [alignment_matrix(face.landmarks) for face in faces]
     lrs = [crop_lr_face(work, m, lr_size) for m in matrices]
     srs = super_resolve(model, [as_uint8(lr) for lr in lrs], batch_size, gray=gray)
-    scale = float(scale) if scale is not None else srs[0].shape[0] / lr_size
+    hr_size = srs[0].shape[0]
+    sides = [TEMPLATE_SIDE / affine_scale(m) for m in matrices]
+    done = [PhotoFace(face=f, matrix=m, lr=as_uint8(lr), sr=sr)
+            for f, m, lr, sr, side in zip(faces, matrices, lrs, srs, sides)
+            if large_faces or side < hr_size]
+    kept = [f for f, side in zip(faces, sides) if not (large_faces or side < hr_size)]
+    left = (f'; {len(kept)} face{"s" if len(kept) > 1 else ""} '
+            f'({", ".join(f"{f.size:.0f}" for f in kept)} px) left as '
+            f'{"they are" if len(kept) > 1 else "it is"}: at least the model\'s {hr_size} px '
+            'output already' if kept else '')
+    if not done:
+        return PhotoResult(image=img, scale=1.0, kept=kept, message=(
+            f'no face small enough to super-resolve{left}: the photo is written unchanged'))
+    if scale is None:
+        scale = min(hr_size / lr_size, max(1.0, hr_size / min(
+            TEMPLATE_SIDE / affine_scale(pf.matrix) for pf in done)))
+    scale = float(scale)
     height, width = work.shape[:2]
     canvas = as_float(cv2.resize(work, (int(round(width * scale)), int(round(height * scale))),
                                  interpolation=cv2.INTER_CUBIC))
-    for m, sr in zip(matrices, srs):
-        paste_face(canvas, as_float(sr), m, scale, colour=colour)
+    for pf in done:
+        paste_face(canvas, as_float(pf.sr), pf.matrix, scale, colour=colour)
     out = as_uint8(canvas)
-    sizes = ', '.join(f'{f.size:.0f}' for f in faces)
+    sizes = ', '.join(f'{pf.face.size:.0f}' for pf in done)
     return PhotoResult(
-        image=out, scale=scale,
-        faces=[PhotoFace(face=f, matrix=m, lr=as_uint8(lr), sr=sr)
-               for f, m, lr, sr in zip(faces, matrices, lrs, srs)],
-        message=f'{len(faces)} face{"s" if len(faces) > 1 else ""} ({sizes} px), '
-                f'{width}x{height} -> {out.shape[1]}x{out.shape[0]}')
+        image=out, scale=scale, faces=done, kept=kept,
+        message=f'{len(done)} face{"s" if len(done) > 1 else ""} ({sizes} px '
+                f'box{"es" if len(done) > 1 else ""}) super-resolved{left}, {width}x{height} -> {out.shape[1]}x{out.shape[0]}')
 
 
 def _label(tile, text):

@@ -118,8 +118,12 @@ def test_photo_without_a_face_is_returned_unchanged_with_a_message():
 def test_photo_face_is_replaced_and_the_rest_is_bicubic():
     img = demo_photo(face_size=24)
     model = tiny_model()
-    result = super_resolve_photo(model, img)
     scale = HR_SIZE / LR_SIZE
+    # the tiny model draws 16 px faces, smaller than this one: kept unless asked
+    result = super_resolve_photo(model, img, scale=scale)
+    assert result.image is img and result.faces == [] and len(result.kept) == 1
+    assert 'left as it is' in result.message and 'unchanged' in result.message
+    result = super_resolve_photo(model, img, scale=scale, large_faces=True)
     assert len(result.faces) == 1 and result.scale == scale
     assert result.image.shape == (round(img.shape[0] * scale), round(img.shape[1] * scale), 3)
     face = result.faces[0]
@@ -138,15 +142,21 @@ def test_photo_face_is_replaced_and_the_rest_is_bicubic():
     assert panel.ndim == 3 and panel.shape[2] == 3 and panel.shape[1] > 2 * panel.shape[0]
 
 
-def test_committed_model_on_a_tiny_face_stays_consistent_with_the_photo():
+@pytest.fixture(scope='module')
+def committed_model():
+    from dapfsr.apis import init_model
+    return init_model(osp.join(REPO_ROOT, 'configs', 'dapfsr', 'celeba_hq_small.py'),
+                      osp.join(REPO_ROOT, 'checkpoints', 'dapfsr_small_celebahq.pth'))
+
+
+def test_committed_model_on_a_tiny_face_stays_consistent_with_the_photo(committed_model):
     """The committed checkpoint on the astronaut shrunk to a 20 px face: the blended face,
     shrunk back, matches the input face (the colour match and the blend keep it)."""
-    from dapfsr.apis import init_model
-    model = init_model(osp.join(REPO_ROOT, 'configs', 'dapfsr', 'celeba_hq_small.py'),
-                       osp.join(REPO_ROOT, 'checkpoints', 'dapfsr_small_celebahq.pth'))
     img = demo_photo(face_size=20)
-    result = super_resolve_photo(model, img)
-    assert len(result.faces) == 1 and result.scale == 4
+    result = super_resolve_photo(committed_model, img)
+    assert len(result.faces) == 1 and result.kept == []
+    crop_side = TEMPLATE_SIDE / photo_api.affine_scale(result.faces[0].matrix)
+    assert 20 < crop_side < 40 and result.scale == pytest.approx(64 / crop_side)  # native SR
     x0, y0, x1, y1 = result.faces[0].face.box.astype(int)
     back = cv2.resize(result.image, img.shape[1::-1], interpolation=cv2.INTER_AREA)
     diff = back[y0:y1, x0:x1].astype(float) - img[y0:y1, x0:x1]
@@ -154,6 +164,10 @@ def test_committed_model_on_a_tiny_face_stays_consistent_with_the_photo():
     assert np.abs(diff.mean((0, 1))).max() < 4  # no colour cast
     assert not np.array_equal(result.image, cv2.resize(img, result.image.shape[1::-1],
                                                        interpolation=cv2.INTER_CUBIC))
+    # a face of 87 px (the photo at 512 px) is larger than the 64 px the model draws: kept
+    full = data.astronaut()
+    result = super_resolve_photo(committed_model, full)
+    assert result.image is full and len(result.kept) == 1 and 'at least the model' in result.message
 
 
 def test_gray_output_by_config_and_for_gray_photos():
@@ -166,9 +180,9 @@ def test_gray_output_by_config_and_for_gray_photos():
     assert np.abs(super_resolve(tiny_model(), [luma])[0].astype(int) - gray).max() <= 1
     assert super_resolve(tiny_model(gray_output=True), faces, gray=False)[0].shape[2] == 3
     # photos: a gray-domain model gives a gray photo; a gray photo gives a gray photo
-    result = super_resolve_photo(tiny_model(gray_output=True), demo_photo(24))
+    result = super_resolve_photo(tiny_model(gray_output=True), demo_photo(24), large_faces=True)
     assert result.image.shape[2] == 1 and result.faces[0].sr.shape == (HR_SIZE, HR_SIZE, 1)
-    result = super_resolve_photo(tiny_model(), data.camera()[::2, ::2])
+    result = super_resolve_photo(tiny_model(), data.camera()[::2, ::2], large_faces=True)
     assert len(result.faces) == 1 and result.image.shape[2] == 1
 
 
@@ -225,9 +239,10 @@ def test_folder_of_photos_crops_and_broken_files(tmp_path, capsys, tiny):
     imwrite(src / 'crop_x2.png', cv2.resize(data.astronaut()[60:190, 160:290], (16, 16)))
     (src / 'broken.jpg').write_bytes(b'\xff\xd8\xff\xe0 not a jpeg')
     (src / 'empty.png').write_bytes(b'')
-    code, out, err = run_infer(capsys, *tiny, src, dst, '--save-crops', '--side-by-side')
+    code, out, err = run_infer(capsys, *tiny, src, dst, '--save-crops', '--side-by-side',
+                               '--large-faces', '--photo-scale', HR_SIZE // LR_SIZE)
     assert code == 1
-    assert 'wrote 5 of 7 images' in out and '2 face crops, 3 photos with 2 faces found' in out
+    assert 'wrote 5 of 7 images' in out and '2 face crops, 3 photos with 2 faces super-resolved' in out
     assert 'astronaut.jpg: 1 face (' in out and 'cameraman.png: 1 face (' in out
     assert 'coffee.png: no face found' in err and 'written unchanged' in err
     lines = err.splitlines()

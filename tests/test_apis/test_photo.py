@@ -273,3 +273,30 @@ def test_demo_photo_option_writes_the_demo_input(tmp_path, capsys):
     img = cv2.imread(str(tmp_path / 'astronaut.png'))[..., ::-1]
     np.testing.assert_array_equal(img, demo_photo(16))
     assert len(MTCNN().detect(img)) == 1
+
+
+def test_photos_with_an_adapted_model_and_gray_output(tmp_path, capsys, tiny):
+    from dapfsr.adaptation import save_adapted_parameters
+    config, checkpoint = tiny
+    model = build_tiny_model()
+    with torch.no_grad():
+        for _, param in model.decoder.style_modulation_parameters():
+            param.mul_(1.5)
+    delta = tmp_path / 'delta.pth'
+    save_adapted_parameters(model, str(delta), source_checkpoint=str(checkpoint))
+    src = tmp_path / 'in'
+    src.mkdir()
+    imwrite(src / 'astronaut.png', demo_photo(24))
+    outputs = {}
+    for name, extra in (('source', []), ('adapted', ['--adapted', delta]),
+                        ('gray', ['--adapted', delta, '--gray'])):
+        code, out, _ = run_infer(capsys, config, checkpoint, src, tmp_path / name, '--large-faces',
+                                 '--save-crops', *extra)
+        assert code == 0 and '1 photos with 1 faces super-resolved' in out
+        outputs[name] = cv2.imread(str(tmp_path / name / 'astronaut.png.face0.sr.png'),
+                                   cv2.IMREAD_UNCHANGED)
+    assert outputs['source'].shape == outputs['adapted'].shape == (HR_SIZE, HR_SIZE, 3)
+    assert not np.array_equal(outputs['source'], outputs['adapted'])
+    assert outputs['gray'].shape == (HR_SIZE, HR_SIZE)  # one channel
+    photo = cv2.imread(str(tmp_path / 'gray' / 'astronaut.png.png'), cv2.IMREAD_UNCHANGED)
+    assert photo.ndim == 2

@@ -589,7 +589,7 @@ def compare_panel(photo, result, margin=0.35, tile=160):
     if not result.faces:
         return None
     photo = to_channels(photo, result.image.shape[2] == 1 if result.image.ndim == 3 else True)
-    scale, (h, w) = result.scale, photo.shape[:2]
+    scale = result.scale
     size = (result.image.shape[1], result.image.shape[0])
     nearest = cv2.resize(photo, size, interpolation=cv2.INTER_NEAREST)
     bicubic = cv2.resize(photo, size, interpolation=cv2.INTER_CUBIC)

@@ -13,6 +13,7 @@ _base_ = [
 ]
 
 benchmark_name = 'CelebA -> Extended Yale B'
+gray_output = True  # a gray target: tools/infer.py and super_resolve write gray faces
 # The trained DAP-FSR checkpoint holds the decoder and the encoder: no separate files.
 model = dict(decoder_checkpoint=None, encoder=dict(backbone=dict(pretrained=None)))
 train_dataloader = None  # deployment: the source data is not needed

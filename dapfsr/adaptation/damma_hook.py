@@ -10,7 +10,7 @@ from dapfsr.registry import DATASETS, HOOKS, MODELS
 from dapfsr.visualization import save_image_grid
 from .adapt import adapt
 from .delta import save_adapted_parameters
-from .exemplars import exemplars_from_samples, load_exemplar_files
+from .exemplars import as_path_list, exemplars_from_samples, load_exemplar_files
 
 
 def one_shot_task(dataset, split, seed=0, num_exemplars=1):
@@ -85,8 +85,12 @@ class DAMMAHook(Hook):
         self.adapt(runner)
 
     def load_exemplars(self, runner, model, adaptation):
+        """The exemplars, and what the adapted-parameter file records of them."""
         if self.exemplar_hr:
-            return load_exemplar_files(model, adaptation.degradation, self.exemplar_hr, self.exemplar_lr)
+            record = dict(exemplar_hr=list(as_path_list(self.exemplar_hr)),
+                          exemplar_lr=list(as_path_list(self.exemplar_lr)))
+            return load_exemplar_files(model, adaptation.degradation, self.exemplar_hr,
+                                       self.exemplar_lr), record
         cfg = dict(self.protocol)
         if 'split' not in cfg:
             raise KeyError('DAMMAHook protocol needs a "split" (a condition of the target dataset)')
@@ -97,7 +101,9 @@ class DAMMAHook(Hook):
                                        cfg.get('num_exemplars', 1))
         runner.logger.info(f'DAMMA exemplars of split {task.split}, seed {task.seed}: '
                            f'subjects {list(task.exemplar_subjects)}')
-        return exemplars_from_samples(model, protocol.exemplars(task))
+        record = dict(dataset=dataset.get('type'), split=task.split, exemplar_seed=task.seed,
+                      exemplars=list(task.exemplar_subjects))
+        return exemplars_from_samples(model, protocol.exemplars(task)), record
 
     def adapt(self, runner):
         """Adapt ``runner.model`` in place; returns the path of the adapted-parameter file."""
@@ -113,7 +119,7 @@ class DAMMAHook(Hook):
         seed = self.seed if self.seed is not None else runner.seed
         set_random_seed(seed)
         adaptation = MODELS.build(cfg)
-        exemplars = self.load_exemplars(runner, model, adaptation)
+        exemplars, record = self.load_exemplars(runner, model, adaptation)
         was_training = model.training
         model.eval()  # the Runner's model is in train mode before the test loop starts
         before = self.super_resolve(model, exemplars.lr)
@@ -122,7 +128,7 @@ class DAMMAHook(Hook):
             self.write_samples(runner.work_dir, model, adaptation, exemplars, before)
         model.train(was_training)
         out_file = self.out_file or osp.join(runner.work_dir, 'adapted_parameters.pth')
-        keys = save_adapted_parameters(model, out_file, source, adaptation=cfg)
+        keys = save_adapted_parameters(model, out_file, source, adaptation=cfg, exemplars=record)
         runner.logger.info(f'DAMMA: saved {len(keys)} adapted tensors to {out_file}')
         return out_file
 

@@ -42,7 +42,7 @@ def _unwrap(model):
     return model.module if is_model_wrapper(model) else model
 
 
-def save_adapted_parameters(model, path, source_checkpoint, adaptation=None):
+def save_adapted_parameters(model, path, source_checkpoint, adaptation=None, exemplars=None):
     """Save the tensors of ``model`` that differ from ``source_checkpoint``.
 
     Tensors the source does not hold are not compared: modules that load their
@@ -56,6 +56,9 @@ def save_adapted_parameters(model, path, source_checkpoint, adaptation=None):
         source_checkpoint (str): The checkpoint the model was loaded from and
             adapted; its path and SHA-256 go into the meta.
         adaptation (dict | str, optional): The adaptation settings, kept as text.
+        exemplars (dict, optional): What the adaptation learnt from, kept in the meta
+            (e.g. ``dict(split=..., exemplar_seed=..., exemplars=[subjects])`` or
+            ``dict(exemplar_hr=[files])``; ``tools/misc/delta_info.py`` prints it).
 
     Returns:
         list[str]: The saved keys.
@@ -73,7 +76,7 @@ def save_adapted_parameters(model, path, source_checkpoint, adaptation=None):
                          f'adaptation adapted nothing, {path} not written')
     meta = dict(format=FORMAT, version=1, source_checkpoint=str(source_checkpoint),
                 source_sha256=file_sha256(source_checkpoint), adapted_keys=sorted(changed),
-                adaptation=str(adaptation) if adaptation is not None else '')
+                adaptation=str(adaptation) if adaptation is not None else '', **(exemplars or {}))
     torch_save_atomic(dict(state_dict=changed, meta=meta), path)
     return sorted(changed)
 

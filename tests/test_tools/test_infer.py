@@ -3,11 +3,8 @@
 One test per defect of issue 12 (the old tool failed each), on the tiny DAP-FSR model
 (LR_SIZE in, HR_SIZE out) run in-process through ``main()``.
 """
-import importlib.util
 import os
 import os.path as osp
-import sys
-from unittest import mock
 
 import cv2
 import numpy as np
@@ -16,12 +13,10 @@ import torch
 from mmengine.config import Config
 
 from dapfsr.adaptation import save_adapted_parameters
+from infer_tool import infer, run_infer
 from tiny_models import HR_SIZE, LR_SIZE, TINY_MODEL, build_tiny_model
 
 REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
-spec = importlib.util.spec_from_file_location('infer', osp.join(REPO_ROOT, 'tools', 'infer.py'))
-infer = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(infer)
 LR = (LR_SIZE, LR_SIZE)
 
 
@@ -33,20 +28,6 @@ def tiny(tmp_path_factory):
     config.write_text(f'model = {TINY_MODEL!r}\nscale_lr = {LR_SIZE}\n')
     torch.save(dict(state_dict=build_tiny_model().state_dict(), meta=dict(iter=1)), checkpoint)
     return config, checkpoint
-
-
-def run(capsys, *argv):
-    """tools/infer.py in-process: (exit status, stdout, stderr), a message exit as status 1."""
-    try:
-        with mock.patch.object(sys, 'argv', ['infer.py'] + [str(a) for a in argv]):
-            infer.main()
-        code = 0
-    except SystemExit as exit_:
-        code = exit_.code
-    out, err = capsys.readouterr()
-    if isinstance(code, str):
-        code, err = 1, err + code + '\n'
-    return code, out, err
 
 
 def write_faces(folder, shapes, seed=0):
@@ -72,7 +53,7 @@ def test_refuses_an_output_folder_that_is_the_input_folder(tmp_path, capsys, tin
     before = (src / 'a.png').read_bytes()
     os.symlink(src, tmp_path / 'link')
     for dst in (src / '.', tmp_path / 'link'):
-        code, _, err = run(capsys, *tiny, src, dst)
+        code, _, err = run_infer(capsys, *tiny, src, dst)
         assert code == 2
         assert err.splitlines()[-1] == ('infer.py: error: the output folder is the input folder '
                                         f'({dst}); give another one')
@@ -82,7 +63,7 @@ def test_refuses_an_output_folder_that_is_the_input_folder(tmp_path, capsys, tin
 def test_inputs_differing_only_in_extension_get_distinct_outputs(tmp_path, capsys, tiny):
     src, dst = tmp_path / 'lr', tmp_path / 'sr'
     write_faces(src, {'a.png': LR, 'a.jpg': LR})
-    code, out, _ = run(capsys, *tiny, src, dst)
+    code, out, _ = run_infer(capsys, *tiny, src, dst)
     assert code == 0 and 'wrote 2 of 2 faces' in out
     assert tree(dst) == ['a.jpg.png', 'a.png.png']
     assert sr_shape(dst / 'a.jpg.png') == sr_shape(dst / 'a.png.png') == (HR_SIZE, HR_SIZE, 3)
@@ -94,7 +75,7 @@ def test_failed_writes_are_not_counted_and_never_leave_a_partial_file(tmp_path, 
     write_faces(src, {'a.png': LR, 'b.png': LR})
     for taken in ('a.png', 'a.png.png'):  # the output name (old and new rule) is a folder
         (dst / taken).mkdir(parents=True)
-    code, out, err = run(capsys, *tiny, src, dst)
+    code, out, err = run_infer(capsys, *tiny, src, dst)
     assert code == 1 and 'wrote 1 of 2 faces' in out
     assert '  a.png: not written: [Errno 21] Is a directory' in err
     assert sorted(os.listdir(dst)) == ['a.png', 'a.png.png', 'b.png.png']  # no temporary file
@@ -104,7 +85,7 @@ def test_failed_writes_are_not_counted_and_never_leave_a_partial_file(tmp_path, 
         raise KeyboardInterrupt
     monkeypatch.setattr(infer.os, 'replace', killed)  # killed between writing and renaming
     with pytest.raises(KeyboardInterrupt):
-        run(capsys, *tiny, src, tmp_path / 'killed')
+        run_infer(capsys, *tiny, src, tmp_path / 'killed')
     assert os.listdir(tmp_path / 'killed') == []
 
 
@@ -118,7 +99,7 @@ def test_rejects_bad_arguments(tmp_path, capsys, monkeypatch, tiny, argv, messag
     monkeypatch.chdir(tmp_path)
     write_faces('lr', {'a.png': LR})
     (tmp_path / 'file').write_text('')
-    code, _, err = run(capsys, *tiny, *argv)
+    code, _, err = run_infer(capsys, *tiny, *argv)
     assert code == 2 and err.splitlines()[-1] == f'infer.py: error: {message}'
     assert not (tmp_path / 'sr').exists()
 
@@ -128,7 +109,7 @@ def test_partial_failure_exits_1_and_names_each_failed_file(tmp_path, capsys, ti
     write_faces(src, {'a.png': LR, 'b.jpg': LR, 'c.png': LR})
     (src / 'broken.png').write_bytes(b'not an image')
     (src / 'empty.jpg').write_bytes(b'')
-    code, out, err = run(capsys, *tiny, src, dst, '--batch-size', '2')
+    code, out, err = run_infer(capsys, *tiny, src, dst, '--batch-size', '2')
     assert code == 1 and 'wrote 3 of 5 faces' in out
     failures = err.splitlines()[-3:]
     assert failures[0] == '2 of 5 images failed:'
@@ -142,7 +123,7 @@ def test_warns_about_inputs_not_at_the_lr_size(tmp_path, capsys, tiny):
     src, dst = tmp_path / 'lr', tmp_path / 'sr'
     write_faces(src, {'ok.png': LR, 'wide.png': (LR_SIZE, LR_SIZE + 3), 'big.png': (64, 64),
                       'small.png': (LR_SIZE // 2, LR_SIZE // 2)})
-    code, _, err = run(capsys, *tiny, src, dst)
+    code, _, err = run_infer(capsys, *tiny, src, dst)
     assert code == 0 and len(tree(dst)) == 4
     assert all(sr_shape(dst / name) == (HR_SIZE, HR_SIZE, 3) for name in tree(dst))
     lr, lines = f"the model's {LR_SIZE}x{LR_SIZE} LR size", err.splitlines()
@@ -164,13 +145,13 @@ def test_unusable_device_is_a_one_line_error(tmp_path, capsys, monkeypatch, tiny
     monkeypatch.setattr(torch.cuda, 'is_available', lambda: False)
     src = tmp_path / 'lr'
     write_faces(src, {'a.png': LR})
-    code, _, err = run(capsys, *tiny, src, tmp_path / 'sr', '--device', device)
+    code, _, err = run_infer(capsys, *tiny, src, tmp_path / 'sr', '--device', device)
     assert code == 2 and err.splitlines()[-1] == f'infer.py: error: {message}'
     assert 'Traceback' not in err and not (tmp_path / 'sr').exists()
 
 
 def test_help_documents_every_argument_and_the_committed_model(capsys):
-    code, out, _ = run(capsys, '--help')
+    code, out, _ = run_infer(capsys, '--help')
     assert code == 0
     cfg = Config.fromfile(osp.join(REPO_ROOT, 'configs', 'dapfsr', 'celeba_hq_small.py'))
     assert cfg.scale_lr == 16 and cfg.scale_hr == cfg.model.decoder.out_size == 64
@@ -188,14 +169,14 @@ def test_recursive_mirrors_subfolders_and_non_images_are_reported(tmp_path, caps
     write_faces(src, {'a.png': LR, 'sub/b.png': LR, 'sub/deeper/c.jpg': LR})
     (src / 'anim.gif').write_bytes(b'GIF89a')
     (src / 'notes.txt').write_text('faces')
-    code, _, err = run(capsys, *tiny, src, tmp_path / 'flat')
+    code, _, err = run_infer(capsys, *tiny, src, tmp_path / 'flat')
     assert code == 0 and tree(tmp_path / 'flat') == ['a.png.png']
     lines = err.splitlines()
     assert lines[0].startswith('ignored 2 files that are not images (.gif, .txt; read: .png .jpg')
     assert lines[0].endswith('): anim.gif, notes.txt')
     assert lines[1] == 'did not read 1 subfolders (use --recursive): sub'
     for _ in range(2):  # the output folder, inside the input folder, is not read again
-        code, out, err = run(capsys, *tiny, src, src / 'deep', '--recursive')
+        code, out, err = run_infer(capsys, *tiny, src, src / 'deep', '--recursive')
         assert code == 0 and 'wrote 3 of 3 faces' in out and 'did not read' not in err
         assert tree(src / 'deep') == ['a.png.png', 'sub/b.png.png', 'sub/deeper/c.jpg.png']
 
@@ -221,7 +202,7 @@ def test_loading_errors_are_one_line_messages(tmp_path, capsys, tiny):
         ([], f'the model of {config} has learnt parameters: give CHECKPOINT'),
     ]
     for extra, message in cases:
-        code, _, err = run(capsys, config, *extra[:1], src, tmp_path / 'sr', *extra[1:])
+        code, _, err = run_infer(capsys, config, *extra[:1], src, tmp_path / 'sr', *extra[1:])
         assert code == 1 and err.count('\n') == 1 and err.startswith('infer.py: error: ')
         assert message in err
     assert not (tmp_path / 'sr').exists()
@@ -231,5 +212,5 @@ def test_parameter_free_baseline_needs_no_checkpoint(tmp_path, capsys):
     src, dst = tmp_path / 'lr', tmp_path / 'sr'
     write_faces(src, {'a.png': (16, 16)})
     bicubic = osp.join(REPO_ROOT, 'configs', 'bicubic', 'bicubic_celeba_hq_small.py')
-    code, out, _ = run(capsys, bicubic, src, dst)
+    code, out, _ = run_infer(capsys, bicubic, src, dst)
     assert code == 0 and 'wrote 1 of 1 faces' in out and sr_shape(dst / 'a.png.png') == (64, 64, 3)

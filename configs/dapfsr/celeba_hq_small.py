@@ -1,6 +1,6 @@
 # DAP-FSR encoder training, small profile: CelebA-HQ (8,000 train faces),
 # 16 -> 64 (x4) with the frozen 64 px decoder, EfficientNet-Lite0 encoder and
-# perceptual features, batch 8, 12,000 iterations; trains on 2 CPU cores.
+# perceptual features, batch 8, 17,000 iterations; trains on 2 CPU cores.
 #   python tools/train.py configs/dapfsr/celeba_hq_small.py
 # Needs checkpoints/stylegan2_small_celebahq64.pth (the EMA generator of
 # configs/stylegan2/stylegan2_small_celebahq64.py); see configs/dapfsr/README.md.

@@ -19,4 +19,6 @@ target_dataset = dict(type='ImageFolderDataset', data_root='{{$DAPFSR_DEMO_DATA:
 one_shot_protocol = dict(type='OneShotProtocol', dataset=target_dataset, num_exemplars=1,
                          exemplar_seeds=[0])
 train_dataloader = train_cfg = optim_wrapper = None
+# the one-shot loop takes its batch size; its faces are the protocol's per task
+test_dataloader = dict(batch_size=16, num_workers=0, dataset=target_dataset)
 test_evaluator = [dict(type='PSNR'), dict(type='SSIM')]

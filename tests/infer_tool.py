@@ -1,8 +1,14 @@
-"""tools/infer.py loaded as a module and run in-process, for the tests of its two uses."""
+"""tools/infer.py loaded as a module and run in-process, and the tiny model it runs, for
+the tests of its two uses (LR crops, whole photos)."""
 import importlib.util
 import os.path as osp
 import sys
 from unittest import mock
+
+import pytest
+import torch
+
+from tiny_models import LR_SIZE, TINY_MODEL, build_tiny_model
 
 REPO_ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 _spec = importlib.util.spec_from_file_location('infer', osp.join(REPO_ROOT, 'tools', 'infer.py'))
@@ -22,3 +28,13 @@ def run_infer(capsys, *argv):
     if isinstance(code, str):
         code, err = 1, err + code + '\n'
     return code, out, err
+
+
+@pytest.fixture(scope='module')
+def tiny(tmp_path_factory):
+    """(config, checkpoint) of the tiny DAP-FSR model (LR_SIZE in, HR_SIZE out)."""
+    folder = tmp_path_factory.mktemp('tiny')
+    config, checkpoint = folder / 'tiny.py', folder / 'tiny.pth'
+    config.write_text(f'model = {TINY_MODEL!r}\nscale_lr = {LR_SIZE}\n')
+    torch.save(dict(state_dict=build_tiny_model().state_dict(), meta=dict(iter=1)), checkpoint)
+    return config, checkpoint

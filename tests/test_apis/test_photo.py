@@ -15,8 +15,8 @@ from dapfsr.apis import photo as photo_api
 from dapfsr.apis.photo import (MTCNN, TEMPLATE_128, TEMPLATE_SIDE, alignment_matrix,
                                compare_panel, demo_photo, invert_affine, paste_face,
                                super_resolve_photo, warp)
-from infer_tool import run_infer
-from tiny_models import HR_SIZE, LR_SIZE, TINY_MODEL, build_tiny_model
+from infer_tool import run_infer, tiny  # noqa: F401 (tiny: a fixture)
+from tiny_models import HR_SIZE, LR_SIZE, build_tiny_model
 
 REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 
@@ -193,15 +193,6 @@ def test_missing_detector_package_is_one_clear_error(monkeypatch):
 
 
 # tools/infer.py on a folder of photos, crops and broken files
-
-@pytest.fixture(scope='module')
-def tiny(tmp_path_factory):
-    folder = tmp_path_factory.mktemp('tiny')
-    config, checkpoint = folder / 'tiny.py', folder / 'tiny.pth'
-    config.write_text(f'model = {TINY_MODEL!r}\nscale_lr = {LR_SIZE}\n')
-    torch.save(dict(state_dict=build_tiny_model().state_dict(), meta=dict(iter=1)), checkpoint)
-    return config, checkpoint
-
 
 def imwrite(path, img):
     cv2.imwrite(str(path), img[..., ::-1] if img.ndim == 3 else img)

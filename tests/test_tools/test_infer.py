@@ -13,21 +13,11 @@ import torch
 from mmengine.config import Config
 
 from dapfsr.adaptation import save_adapted_parameters
-from infer_tool import infer, run_infer
-from tiny_models import HR_SIZE, LR_SIZE, TINY_MODEL, build_tiny_model
+from infer_tool import infer, run_infer, tiny  # noqa: F401 (tiny: a fixture)
+from tiny_models import HR_SIZE, LR_SIZE, build_tiny_model
 
 REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 LR = (LR_SIZE, LR_SIZE)
-
-
-@pytest.fixture(scope='module')
-def tiny(tmp_path_factory):
-    """(config, checkpoint) of the tiny DAP-FSR model."""
-    folder = tmp_path_factory.mktemp('tiny')
-    config, checkpoint = folder / 'tiny.py', folder / 'tiny.pth'
-    config.write_text(f'model = {TINY_MODEL!r}\nscale_lr = {LR_SIZE}\n')
-    torch.save(dict(state_dict=build_tiny_model().state_dict(), meta=dict(iter=1)), checkpoint)
-    return config, checkpoint
 
 
 def write_faces(folder, shapes, seed=0):

@@ -45,5 +45,14 @@ def test_demo_default_data_is_the_real_benchmark_where_present(tmp_path, yaleb_r
     details = json.loads((tmp_path / 'demo' / 'results_dap-fsr_adapt.json').read_text())
     assert [(t['split'], t['seed']) for t in details['details']['tasks']] == [('A+050E+00', 0)]
     rows = json.loads((tmp_path / 'demo' / 'results.json').read_text())['rows']
-    assert rows['DAP-FSR one-shot (DAMMA)']['PSNR'] != rows['DAP-FSR source only']['PSNR']
-    assert rows['Bicubic']['PSNR'] > 15  # real 64 px faces, not a blank image
+    bicubic, source, adapted = (rows[k] for k in ('Bicubic', 'DAP-FSR source only',
+                                                  'DAP-FSR one-shot (DAMMA)'))
+    # reference values of `tools/demo.py --fast --splits A+050E+00` (2026-12-02): bicubic is
+    # parameter-free, source only is the committed checkpoint (update with a new checkpoint)
+    assert bicubic['PSNR'] == pytest.approx(21.57, abs=0.01)
+    assert bicubic['SSIM'] == pytest.approx(0.580, abs=0.001)
+    assert source['PSNR'] == pytest.approx(20.03, abs=0.01)
+    # even the fast run's 1 x 2 adaptation steps move every metric towards the target
+    # (20.03 -> 20.07 dB, SSIM 0.429 -> 0.433, IDSim 0.232 -> 0.237)
+    for key in ('PSNR', 'SSIM', 'IDSim'):
+        assert adapted[key] > source[key], key

@@ -52,3 +52,19 @@ def test_browse_dataset_writes_grids(celeba_hq_root, yaleb_root, tmp_path, monke
     printed = capsys.readouterr().out
     assert printed.count('2 of 38 faces') == 10
     assert osp.isfile(tmp_path / 'yaleb_test_A+000E+00.png') and osp.isfile(tmp_path / 'yaleb_test_A-070E+00.png')
+
+
+def test_degraded_test_config_degrades_half_the_lr_faces_and_nothing_else(celeba_hq_root, monkeypatch):
+    monkeypatch.setenv('DAPFSR_DATA_ROOT', osp.dirname(celeba_hq_root))
+    dapfsr_configs = osp.join(REPO_ROOT, 'configs', 'dapfsr')
+    plain, degraded = (DATASETS.build(dict(Config.fromfile(osp.join(dapfsr_configs, name))
+                                           .test_dataloader.dataset, indices=40))
+                       for name in ('celeba_hq_small.py', 'celeba_hq_small_degraded_test.py'))
+    kinds = []
+    for a, b in zip(plain, degraded):
+        assert (a['data_samples'].gt_img == b['data_samples'].gt_img).all()  # the same HR face
+        done = b['data_samples'].metainfo.get('degradation', {})
+        assert (a['inputs'] != b['inputs']).any() == bool(done)  # the LR changes iff degraded
+        kinds.append(set(done))
+    for name in ('blur_sigma', 'noise_sigma', 'jpeg_quality'):  # each on about half the faces
+        assert 10 <= sum(name in k for k in kinds) <= 30, name

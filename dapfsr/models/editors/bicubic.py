@@ -1,13 +1,11 @@
 """Bicubic interpolation, the first row of Table 1, as a model the tools can run."""
-from mmengine.model import BaseModel
-
 from dapfsr.registry import MODELS
 from dapfsr.utils.matlab_resize import imresize
-from .dapfsr import pack_sr_predictions
+from .base_face_sr_model import BaseFaceSRModel
 
 
 @MODELS.register_module()
-class BicubicUpsampler(BaseModel):
+class BicubicUpsampler(BaseFaceSRModel):
     """Upsample LR faces (N, C, h, w) to ``out_size`` with MATLAB-compatible bicubic.
 
     No parameters: ``predict`` fills ``pred_img`` like the learnt models do, so
@@ -19,8 +17,6 @@ class BicubicUpsampler(BaseModel):
     """
 
     def __init__(self, out_size=128, data_preprocessor=dict(type='FaceSRDataPreprocessor')):
-        if isinstance(data_preprocessor, dict):
-            data_preprocessor = MODELS.build(data_preprocessor)
         super().__init__(data_preprocessor=data_preprocessor)
         self.out_size = out_size
 
@@ -29,6 +25,6 @@ class BicubicUpsampler(BaseModel):
         if mode == 'tensor':
             return sr
         if mode == 'predict':
-            return pack_sr_predictions(sr, data_samples)
+            return self.pack_sr_predictions(sr, data_samples)
         raise ValueError(f'BicubicUpsampler has nothing to learn: mode must be "predict" or '
                          f'"tensor", got {mode!r}')

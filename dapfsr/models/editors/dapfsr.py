@@ -3,16 +3,15 @@ import math
 
 import torch
 import torch.nn.functional as F
-from mmengine.model import BaseModel
 
 from dapfsr.models.decoders import load_stylegan2_checkpoint
 from dapfsr.registry import MODELS
-from dapfsr.structures import FaceSRDataSample
 from dapfsr.utils.matlab_resize import imresize
+from .base_face_sr_model import BaseFaceSRModel
 
 
 @MODELS.register_module()
-class DAPFSR(BaseModel):
+class DAPFSR(BaseFaceSRModel):
     """Super-resolve LR faces as G(w), w = mu_w + E(I_LR) sigma_w (Eq. 2).
 
     The decoder is trained beforehand (StyleGAN protocol) and stays frozen here:
@@ -74,8 +73,6 @@ class DAPFSR(BaseModel):
                  synthetic_latent_weight=0.0, synthetic_truncation=0.8,
                  synthetic_affine=dict(rotation=10.0, translation=4 / 128, scale=(0.9, 1.1)),
                  data_preprocessor=dict(type='FaceSRDataPreprocessor'), init_cfg=None):
-        if isinstance(data_preprocessor, dict):
-            data_preprocessor = MODELS.build(data_preprocessor)
         super().__init__(data_preprocessor=data_preprocessor, init_cfg=init_cfg)
         self.decoder = MODELS.build(decoder)
         self.decoder.requires_grad_(False)
@@ -139,7 +136,7 @@ class DAPFSR(BaseModel):
                     self.synthetic_latent_weight * self.synthetic_latent_loss(inputs.shape))
             return losses
         if mode == 'predict':
-            samples = pack_sr_predictions(sr, data_samples)
+            samples = self.pack_sr_predictions(sr, data_samples)
             for sample, latent in zip(samples, latents.detach()):
                 sample.pred_latent = latent  # (L, D), for LatentSpread
             return samples
@@ -192,19 +189,3 @@ class DAPFSR(BaseModel):
         """mean(((E(LR) - w) / sigma_w)^2) over synthetic pairs as many as the batch."""
         w, lr = self.synthetic_pairs(input_shape[0], tuple(input_shape[-2:]))
         return ((self.encode_latents(lr) - w) / self.decoder.latent_std).square().mean()
-
-
-def pack_sr_predictions(sr, data_samples=None):
-    """Set ``pred_img`` (C, H, W) in [0, 1] on each sample from SR faces (N, 3, H, W) in [-1, 1].
-
-    C = 1 (the mean of RGB, the inverse of the preprocessor's gray replication)
-    when the sample's HR face, or without one its LR face, is gray.
-    """
-    if data_samples is None:
-        data_samples = [FaceSRDataSample() for _ in range(sr.shape[0])]
-    images = ((sr.detach() + 1) / 2).clamp(0, 1)
-    for sample, img in zip(data_samples, images):
-        reference = sample.gt_img if 'gt_img' in sample else sample.get('lr_img')
-        gray = reference is not None and reference.shape[0] == 1
-        sample.pred_img = img.mean(0, keepdim=True) if gray else img
-    return data_samples

@@ -1,4 +1,4 @@
 from .base_face_sr_model import BaseFaceSRModel  # noqa: F401
 from .dapfsr import DAPFSR  # noqa: F401
-from .stylegan2 import MultiOptimWrapperConstructor, StyleGAN2  # noqa: F401
+from .stylegan2 import StyleGAN2  # noqa: F401
 from .bicubic import BicubicUpsampler  # noqa: F401

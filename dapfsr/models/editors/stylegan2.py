@@ -3,9 +3,8 @@ import copy
 
 import torch
 from mmengine.model import BaseModel, is_model_wrapper
-from mmengine.optim import DefaultOptimWrapperConstructor, OptimWrapperDict
 
-from dapfsr.registry import MODELS, OPTIM_WRAPPER_CONSTRUCTORS
+from dapfsr.registry import MODELS
 from dapfsr.structures import FaceSRDataSample
 
 
@@ -177,30 +176,3 @@ class StyleGAN2(BaseModel):
         for sample, img in zip(data_samples, fake):
             sample.pred_img = ((img.clamp(-1, 1) + 1) / 2).cpu()
         return data_samples
-
-
-@OPTIM_WRAPPER_CONSTRUCTORS.register_module()
-class MultiOptimWrapperConstructor:
-    """One optimizer wrapper per named sub-module, as an ``OptimWrapperDict``.
-
-    Config: ``optim_wrapper = dict(constructor='MultiOptimWrapperConstructor',
-    generator=dict(optimizer=dict(type='Adam', ...)), discriminator=dict(...))``;
-    each entry is an ordinary single-optimizer config for ``model.<name>``.
-    """
-
-    def __init__(self, optim_wrapper_cfg, paramwise_cfg=None):
-        if paramwise_cfg is not None:
-            raise ValueError('give paramwise_cfg inside each sub-module entry of optim_wrapper')
-        self.optim_wrapper_cfg = optim_wrapper_cfg
-
-    def __call__(self, model):
-        model = model.module if is_model_wrapper(model) else model
-        wrappers = {}
-        for name, cfg in self.optim_wrapper_cfg.items():
-            if not hasattr(model, name):
-                raise KeyError(f'optim_wrapper entry "{name}": the model has no sub-module {name}')
-            cfg = copy.deepcopy(cfg)
-            wrappers[name] = DefaultOptimWrapperConstructor(cfg, cfg.pop('paramwise_cfg', None))(
-                getattr(model, name))
-        return OptimWrapperDict(**wrappers)
-

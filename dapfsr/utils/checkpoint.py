@@ -175,6 +175,13 @@ def check_model_types(checkpoint, model_cfg, path, config_name='the config'):
                               f'({where}): a checkpoint of another profile or method?')
 
 
+def checkpoint_keys(model):
+    """The state-dict keys a checkpoint of ``model`` must hold: all but those under its
+    ``self_loading_modules``."""
+    optional = tuple(f'{name}.' for name in getattr(model, 'self_loading_modules', ()))
+    return [k for k in model.state_dict() if not k.startswith(optional)]
+
+
 def load_state_dict_checked(model, state, path, allow_missing=(), what=None):
     """Load ``state`` into ``model`` after checking that it fits.
 
@@ -198,9 +205,9 @@ def load_state_dict_checked(model, state, path, allow_missing=(), what=None):
         CheckpointError: Naming ``path``, the model and the first keys that do not fit.
     """
     own = model.state_dict()
-    optional = tuple(f'{name}.' for name in getattr(model, 'self_loading_modules', ()))
+    required = set(checkpoint_keys(model))
     allow_missing = (allow_missing, ) if isinstance(allow_missing, str) else tuple(allow_missing)
-    missing = [k for k in own if k not in state and not k.startswith(optional)
+    missing = [k for k in own if k not in state and k in required
                and not any(fnmatch.fnmatchcase(k, pattern) for pattern in allow_missing)]
     unexpected = [k for k in state if k not in own]
     wrong = [f'{k} {tuple(state[k].shape)} != {tuple(own[k].shape)}' for k in state

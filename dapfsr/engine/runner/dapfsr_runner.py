@@ -8,7 +8,7 @@ from mmengine.model import is_model_wrapper
 from mmengine.runner import Runner
 
 from dapfsr.registry import RUNNERS
-from dapfsr.utils.checkpoint import CheckpointError, load_model_weights
+from dapfsr.utils.checkpoint import CheckpointError, checkpoint_keys, load_model_weights
 from dapfsr.utils.fileio import partial_name
 
 
@@ -50,8 +50,7 @@ class DapfsrRunner(Runner):
         os.replace(partial_name(path), path)
 
     def test(self):
-        optional = tuple(f'{n}.' for n in getattr(self.unwrapped_model, 'self_loading_modules', ()))
-        trained = [k for k in self.unwrapped_model.state_dict() if not k.startswith(optional)]
+        trained = checkpoint_keys(self.unwrapped_model)
         if trained and self._load_from is None:
             raise CheckpointError(f'{type(self.unwrapped_model).__name__} has {len(trained)} trained '
                                   'tensors and no checkpoint was given (load_from / CHECKPOINT)')

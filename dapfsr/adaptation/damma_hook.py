@@ -123,12 +123,14 @@ class DAMMAHook(Hook):
         was_training = model.training
         model.eval()  # the Runner's model is in train mode before the test loop starts
         before = self.super_resolve(model, exemplars.lr)
+        source_state = {k: v.detach().clone() for k, v in model.state_dict().items()}
         self.history = adapt(model, exemplars, adaptation, seed=seed).history
         if self.save_samples:
             self.write_samples(runner.work_dir, model, adaptation, exemplars, before)
         model.train(was_training)
         out_file = self.out_file or osp.join(runner.work_dir, 'adapted_parameters.pth')
-        keys = save_adapted_parameters(model, out_file, source, adaptation=cfg, exemplars=record)
+        keys = save_adapted_parameters(model, out_file, source, adaptation=cfg, exemplars=record,
+                                       reference_state=source_state)
         runner.logger.info(f'DAMMA: saved {len(keys)} adapted tensors to {out_file}')
         return out_file
 

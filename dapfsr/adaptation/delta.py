@@ -42,12 +42,13 @@ def _unwrap(model):
     return model.module if is_model_wrapper(model) else model
 
 
-def save_adapted_parameters(model, path, source_checkpoint, adaptation=None, exemplars=None):
-    """Save the tensors of ``model`` that differ from ``source_checkpoint``.
+def save_adapted_parameters(model, path, source_checkpoint, adaptation=None, exemplars=None,
+                            reference_state=None):
+    """Save the tensors of ``model`` that differ from those it was adapted from.
 
-    Tensors the source does not hold are not compared: modules that load their
-    own weights when built (the perceptual extractor of a published
-    checkpoint) are no part of an adaptation.
+    Those are ``reference_state`` (the model's tensors before the adaptation) or,
+    without it, the source checkpoint's; tensors the source does not hold are then
+    not compared (modules that load their own weights when built).
 
     Args:
         model (nn.Module): The adapted model (its state-dict keys are those
@@ -59,6 +60,8 @@ def save_adapted_parameters(model, path, source_checkpoint, adaptation=None, exe
         exemplars (dict, optional): What the adaptation learnt from, kept in the meta
             (e.g. ``dict(split=..., exemplar_seed=..., exemplars=[subjects])`` or
             ``dict(exemplar_hr=[files])``; ``tools/misc/delta_info.py`` prints it).
+        reference_state (dict, optional): The model's state dict before adapting, which
+            also covers a decoder that loaded from its own file.
 
     Returns:
         list[str]: The saved keys.
@@ -67,7 +70,8 @@ def save_adapted_parameters(model, path, source_checkpoint, adaptation=None, exe
         CheckpointError: No tensor differs from the source: the adaptation adapted nothing
             (e.g. the model was not loaded from ``source_checkpoint``).
     """
-    source = state_dict_from_checkpoint(load_checkpoint_file(source_checkpoint))
+    source = reference_state if reference_state is not None else \
+        state_dict_from_checkpoint(load_checkpoint_file(source_checkpoint))
     changed = {name: tensor.detach().cpu().clone()
                for name, tensor in _unwrap(model).state_dict().items()
                if name in source and not torch.equal(tensor.cpu(), source[name].cpu())}

@@ -66,7 +66,7 @@ def test_plain_test_prints_its_metrics_in_a_few_lines(tmp_path, celeba_hq_root):
 
 
 def test_the_committed_checkpoint_loads_without_missing_key_warnings(tmp_path, celeba_hq_root):
-    # its perceptual extractor is left out on purpose (publish_model.py --drop perceptual)
+    # its perceptual extractor and decoder are left out on purpose (publish_model.py --drop)
     code, out, err = run_tool('test.py', SMALL, 'checkpoints/dapfsr_small_celebahq.pth', '--work-dir',
                               str(tmp_path), '--cfg-options', 'test_dataloader.dataset.indices=4')
     assert code == 0, err[-3000:]

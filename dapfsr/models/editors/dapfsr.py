@@ -20,11 +20,13 @@ class DAPFSR(BaseFaceSRModel):
     error to the HR face (Eq. 3) and the mean squared error of the perceptual
     features F (Eq. 4), summed over F's layers with equal weights.
 
-    Weights that are not learnt here load in :meth:`init_weights`, which the
-    Runner calls before training: the decoder from ``decoder_checkpoint`` (a
+    The decoder loads when the model is built, from ``decoder_checkpoint`` (a
     StyleGAN training checkpoint, its EMA generator found automatically, or a
-    bare decoder state dict; mmagic and rosinality layouts convert) and the
-    encoder's ImageNet backbone; a trained DAP-FSR checkpoint holds them all.
+    bare decoder state dict; mmagic and rosinality layouts convert), so a trained
+    DAP-FSR checkpoint may leave it out (``self_loading_modules``); without
+    ``decoder_checkpoint`` the DAP-FSR checkpoint must hold it. The encoder's
+    ImageNet backbone loads in :meth:`init_weights`, which the Runner calls
+    before training.
 
     Args:
         encoder (dict): DAPEncoder config; ``num_latents`` and
@@ -64,7 +66,8 @@ class DAPFSR(BaseFaceSRModel):
     with like. ``tensor`` mode returns the decoder's output, (N, 3, H, W) in [-1, 1].
     """
 
-    # built with its own pretrained weights: a published checkpoint may leave it out
+    # built with their own weights: a published checkpoint may leave them out (the
+    # decoder too when ``decoder_checkpoint`` is given)
     self_loading_modules = ('perceptual', )
 
     def __init__(self, encoder, decoder, perceptual, decoder_checkpoint=None,
@@ -75,6 +78,9 @@ class DAPFSR(BaseFaceSRModel):
                  data_preprocessor=dict(type='FaceSRDataPreprocessor'), init_cfg=None):
         super().__init__(data_preprocessor=data_preprocessor, init_cfg=init_cfg)
         self.decoder = MODELS.build(decoder)
+        if decoder_checkpoint is not None:
+            load_stylegan2_checkpoint(self.decoder, decoder_checkpoint, prefix=decoder_checkpoint_prefix)
+            self.self_loading_modules = self.self_loading_modules + ('decoder', )
         self.decoder.requires_grad_(False)
         encoder = dict(encoder)
         for key, value in (('num_latents', self.decoder.num_latents),
@@ -89,8 +95,6 @@ class DAPFSR(BaseFaceSRModel):
         if len(self.perceptual_layer_weights) != num_layers:
             raise ValueError(f'perceptual_layer_weights has {len(self.perceptual_layer_weights)} '
                              f'entries for {num_layers} layers {self.perceptual.layers}')
-        self.decoder_checkpoint = decoder_checkpoint
-        self.decoder_checkpoint_prefix = decoder_checkpoint_prefix
         self.offset_scale = offset_scale
         self.pixel_loss_weight = pixel_loss_weight
         self.perceptual_loss_weight = perceptual_loss_weight
@@ -99,12 +103,6 @@ class DAPFSR(BaseFaceSRModel):
         self.synthetic_truncation = synthetic_truncation
         self.synthetic_affine = dict(synthetic_affine)
         self.decoder.eval()
-
-    def init_weights(self):
-        super().init_weights()
-        if self.decoder_checkpoint is not None:
-            load_stylegan2_checkpoint(self.decoder, self.decoder_checkpoint,
-                                      prefix=self.decoder_checkpoint_prefix)
 
     def train(self, mode=True):
         super().train(mode)

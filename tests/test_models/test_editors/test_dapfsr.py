@@ -181,6 +181,7 @@ def test_paper_profile_config_builds_the_paper_network():
     assert cfg.model.perceptual.layers == ('relu1_1', 'relu2_1', 'relu3_1', 'relu4_1')
     model_cfg = cfg.model.to_dict()
     model_cfg['perceptual'].update(pretrained=None, allow_random_weights=True)  # no ImageNet file
+    model_cfg['decoder_checkpoint'] = None  # nor the paper's decoder (it loads when built)
     model = MODELS.build(model_cfg)
     assert model.encoder.backbone.stage_channels[-1] == 2048  # ResNet-50
     assert len(model.encoder.ales) == model.decoder.num_latents == 12

@@ -24,6 +24,7 @@ import time
 from mmengine.config import DictAction
 
 from dapfsr.adaptation import DAMMAHook, adapted_parameters_path, one_shot_task
+from dapfsr.datasets import protocol_config
 from dapfsr.engine import build_runner
 from dapfsr.setup_env import register_all_modules
 from dapfsr.utils import exit_on_user_error, load_config
@@ -78,9 +79,7 @@ def main(argv=None):
         hook.update(exemplar_hr=args.exemplar_hr, exemplar_lr=args.exemplar_lr)
     else:
         # the benchmark's target data, unless the config names another
-        target = cfg.get('target_dataset') or cfg.get('one_shot_protocol', {}).get('dataset')
-        if target is None:
-            raise SystemExit(f'--split needs a "target_dataset" or "one_shot_protocol" in {args.config}')
+        target = protocol_config(cfg)['dataset']
         hook['protocol'] = dict(split=args.split, seed=args.exemplar_seed,
                                 num_exemplars=args.num_exemplars, dataset=target)
         _, task = one_shot_task(target, args.split, args.exemplar_seed, args.num_exemplars)

@@ -5,8 +5,8 @@ results (tables and pictures).
     python tools/demo.py [--work-dir work_dirs/demo] [--data-root DIR] [--train] [--fast]
 
 Model: ``checkpoints/dapfsr_small_celebahq.pth``, the small profile (16 -> 64 px)
-trained on CelebA-HQ (configs/dapfsr/celeba_hq_small.py), adapted with
-configs/dapfsr/adapt_celeba_hq2yaleb_small.py's DAMMA schedule.
+trained on CelebA-HQ (configs/dapfsr/dapfsr_small_17k_celeba-hq.py), adapted with
+configs/dapfsr/dapfsr_small_17k_celeba-hq2yaleb_damma-3x15.py's DAMMA schedule.
 
 Default data: the real CelebA-HQ -> Extended Yale B benchmark of the small profile
 when ``$DAPFSR_DATA_ROOT`` (default ../shared/data, or ``--data-root DIR``) holds
@@ -187,8 +187,8 @@ def main():
         checkpoint = SMALL_CHECKPOINT
         adaptation = adaptation if args.fast else []  # the small profile's own schedule
         if data_root:
-            configs = (osp.join(REPO_ROOT, 'configs', 'bicubic', 'bicubic_celeba_hq2yaleb_small.py'),
-                       osp.join(REPO_ROOT, 'configs', 'dapfsr', 'adapt_celeba_hq2yaleb_small.py'))
+            configs = (osp.join(REPO_ROOT, 'configs', 'bicubic', 'bicubic_x4_yaleb.py'),
+                       osp.join(REPO_ROOT, 'configs', 'dapfsr', 'dapfsr_small_17k_celeba-hq2yaleb_damma-3x15.py'))
             protocol = ['one_shot_protocol.exemplar_seeds=[0]']  # one task per split
             if args.splits != 'all':
                 protocol.append(f'one_shot_protocol.splits=[{args.splits}]')

@@ -6,9 +6,9 @@
         [--min-face-size PX] [--gray]
     python tools/infer.py --demo-photo photos/astronaut.png [--demo-face-size 20]
 
-    python tools/infer.py configs/dapfsr/celeba_hq_small.py \
+    python tools/infer.py configs/dapfsr/dapfsr_small_17k_celeba-hq.py \
         checkpoints/dapfsr_small_celebahq.pth lr_faces/ sr_faces/    # 16x16 in, 64x64 out
-    python tools/infer.py configs/bicubic/bicubic_celeba_hq_small.py lr_faces/ sr_faces/
+    python tools/infer.py configs/bicubic/bicubic_x4_celeba-hq.py lr_faces/ sr_faces/
 
 Output names: the input's path relative to INPUT_DIR plus ``.png`` (``a.jpg`` ->
 ``a.jpg.png``, ``sub/b.png`` -> ``sub/b.png.png`` with ``--recursive``), so two
@@ -52,7 +52,7 @@ DESCRIPTION = """\
 Super-resolve a folder of LR faces or of photos with a dapfsr model, one PNG per input.
 The model takes square LR faces at its LR size (the config's scale_lr), aligned
 like its training faces, and gives faces at its HR size. The committed checkpoint
-checkpoints/dapfsr_small_celebahq.pth goes with configs/dapfsr/celeba_hq_small.py:
+checkpoints/dapfsr_small_celebahq.pth goes with configs/dapfsr/dapfsr_small_17k_celeba-hq.py:
 16x16 LR in, 64x64 out. Face crops of other sizes are resized to the LR size with
 MATLAB bicubic (with a warning). In photos, the faces are found (MTCNN), aligned to
 the training crop, super-resolved and blended back into the photo, enlarged.
@@ -87,7 +87,7 @@ def positive_float(text):
 def build_parser():
     parser = argparse.ArgumentParser(prog='infer.py', description=DESCRIPTION, epilog=EPILOG,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument('config', help='model config, e.g. configs/dapfsr/celeba_hq_small.py')
+    parser.add_argument('config', help='model config, e.g. configs/dapfsr/dapfsr_small_17k_celeba-hq.py')
     parser.add_argument('checkpoint', nargs='?',
                         help='model weights (none for parameter-free baselines such as bicubic)')
     parser.add_argument('input_dir', help='folder of LR face images')

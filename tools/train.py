@@ -1,6 +1,6 @@
 """Train a dapfsr model from a config with mmengine's Runner.
 
-    python tools/train.py configs/dapfsr/celeba.py [--work-dir DIR] [--resume [CKPT]]
+    python tools/train.py configs/dapfsr/dapfsr_paper_100k_celeba.py [--work-dir DIR] [--resume [CKPT]]
 """
 import argparse
 import os

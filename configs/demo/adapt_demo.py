@@ -13,12 +13,12 @@ adaptation = dict(
     degradation=[dict(type='MatlabResize', keys=['gt'], size=128),
                  dict(type='RandomFaceAffine', preset='moderate', seed=None),
                  dict(type='MatlabResize', keys=['lr'], size={{_base_.scale_lr}})])
-target_dataset = dict(type='ImageFolderDataset', data_root='{{$DAPFSR_DEMO_DATA:work_dirs/demo/data}}/target',
-                      test_mode=True, pipeline={{_base_.test_pipeline}},
-                      every_image_own_subject=True)  # the demo writes one face per person and split
-one_shot_protocol = dict(type='OneShotProtocol', dataset=target_dataset, num_exemplars=1,
-                         exemplar_seeds=[0])
 train_dataloader = train_cfg = optim_wrapper = None
-# the one-shot loop takes its batch size; its faces are the protocol's per task
-test_dataloader = dict(batch_size=16, num_workers=0, dataset=target_dataset)
+# the one-shot protocol draws its tasks from this test set (and the loop takes its batch size)
+test_dataloader = dict(batch_size=16, num_workers=0,
+                       dataset=dict(type='ImageFolderDataset',
+                                    data_root='{{$DAPFSR_DEMO_DATA:work_dirs/demo/data}}/target',
+                                    test_mode=True, pipeline=_base_.test_pipeline,
+                                    every_image_own_subject=True))  # one face per person and split
+one_shot_protocol = dict(type='OneShotProtocol', exemplar_seeds=[0])
 test_evaluator = [dict(type='PSNR'), dict(type='SSIM')]

@@ -37,9 +37,8 @@ class MultiPIEDataset(BaseFaceDataset):
     give face boxes through ``tools/dataset_converters/multipie.py --boxes``,
     which writes them as each entry's ``crop_box`` into an annotation file.
 
-    ``DEFAULT_SPLITS`` (the paper does not list its 10): the frontal camera
-    under seven flashes from one side to the other and the frontal flash seen
-    by three near-frontal cameras.
+    The target benchmark's 10 splits are ``conditions`` of
+    ``configs/_base_/targets/multipie.py``.
 
     Args:
         data_root (str): The folder holding ``data/``.
@@ -50,8 +49,6 @@ class MultiPIEDataset(BaseFaceDataset):
     """
 
     METAINFO = dict(domain='multipie')
-    DEFAULT_SPLITS = tuple(condition_name('05_1', f) for f in ('00', '02', '04', '07', '10', '13', '16')) + \
-        tuple(condition_name(c, '07') for c in ('04_1', '05_0', '14_0'))
 
     def __init__(self, data_root, expressions=('neutral', ), sessions=None, **kwargs):
         self.expressions = as_name_list(expressions, 'expressions')

@@ -17,6 +17,34 @@ from .base_face_dataset import as_name_list
 from .transforms.seeding import stable_hash
 
 
+def protocol_config(cfg, protocol=None):
+    """The ``OneShotProtocol`` config of a config file, its dataset filled in.
+
+    A protocol without a ``dataset`` (the target bases in ``configs/_base_/targets/``)
+    draws its tasks from the config's test set, ``test_dataloader.dataset``: the target
+    data is named once, and its faces are made by the test pipeline of the source
+    config it is composed with, at that model's HR size.
+
+    Args:
+        cfg (Config | dict): The config.
+        protocol (dict, optional): Default ``cfg.one_shot_protocol``.
+
+    Raises:
+        KeyError: No protocol, or no dataset for it; names the config.
+    """
+    name = getattr(cfg, 'filename', None) or 'the config'
+    protocol = protocol if protocol is not None else cfg.get('one_shot_protocol')
+    if protocol is None:
+        raise KeyError(f'{name} has no "one_shot_protocol"')
+    if protocol.get('dataset') is None:
+        dataset = (cfg.get('test_dataloader') or {}).get('dataset')
+        if dataset is None:
+            raise KeyError(f'{name}: "one_shot_protocol" has no dataset and there is no '
+                           '"test_dataloader.dataset" to take its tasks from')
+        protocol = dict(protocol, dataset=dataset)
+    return dict(protocol)
+
+
 @dataclass(frozen=True)
 class OneShotTask:
     """One (split, seed) of the protocol; indices refer to :attr:`OneShotProtocol.dataset`."""
@@ -33,9 +61,10 @@ class OneShotProtocol:
 
     Args:
         dataset (dict | BaseFaceDataset): The target dataset (config or
-            instance). A config is built with ``conditions=splits``.
+            instance). A config is built with ``conditions=splits``; in a config
+            file, :func:`protocol_config` makes it the test set by default.
         splits (Sequence[str] | None): Conditions evaluated; None takes the
-            dataset config's ``conditions``, else its class's ``DEFAULT_SPLITS``.
+            dataset's conditions (its config's ``conditions``, else all it holds).
         num_exemplars (int): K, exemplar pairs per task (1 in the paper).
         exemplar_seeds (Sequence[int]): One task per split and seed.
         holdout_subjects (Sequence[str] | None): None draws the exemplars'
@@ -62,9 +91,8 @@ class OneShotProtocol:
                  holdout_subjects=None):
         if isinstance(dataset, dict):
             cfg = dict(dataset)
-            if splits is None:  # the dataset config's conditions, else its class's default splits
-                dataset_cls = DATASETS.get(cfg['type']) if isinstance(cfg['type'], str) else cfg['type']
-                splits = cfg.get('conditions') or getattr(dataset_cls, 'DEFAULT_SPLITS', None)
+            if splits is None:
+                splits = cfg.get('conditions')
             if splits is not None:
                 cfg['conditions'] = list(splits)
             dataset = DATASETS.build(cfg)

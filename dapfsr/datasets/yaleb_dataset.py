@@ -24,11 +24,8 @@ class ExtendedYaleBDataset(BaseFaceDataset):
     ``include_ambient``. Files the release marks bad (``*.pgm.bad``) and
     non-image files (``*.info``) are skipped.
 
-    ``DEFAULT_SPLITS``: the 10 evaluated conditions used unless a config names
-    others: frontal light, light from above, and four azimuth pairs (+-25, +-35
-    at 15 deg up, +-50, +-70), all present for every subject of the release.
-    The paper does not list its 10 splits; these span mild to harsh side
-    lighting.
+    The benchmark's 10 splits are ``conditions`` of ``configs/_base_/targets/yaleb.py``;
+    without ``conditions`` every light direction is read.
 
     Args:
         data_root (str): The ``CroppedYale`` folder.
@@ -38,8 +35,6 @@ class ExtendedYaleBDataset(BaseFaceDataset):
     """
 
     METAINFO = dict(domain='yaleb')
-    DEFAULT_SPLITS = ('A+000E+00', 'A+000E+20', 'A+025E+00', 'A-025E+00', 'A+035E+15',
-                      'A-035E+15', 'A+050E+00', 'A-050E+00', 'A+070E+00', 'A-070E+00')
 
     def __init__(self, data_root, include_ambient=False, **kwargs):
         self.include_ambient = include_ambient

@@ -110,7 +110,11 @@ def state_dict_from_checkpoint(checkpoint, prefix=None):
 
     Accepts an mmengine checkpoint (``state_dict``), a bare state dict, or a
     dict with the key ``prefix`` (e.g. rosinality's ``g_ema``). With ``prefix``
-    given and present as a dotted key prefix, keeps those keys without it.
+    given and present as a dotted key prefix, keeps those keys without it, and
+    without the wrapper of a sub-module saved as an averaged model or DDP
+    (:func:`unwrap_module_state`): ``generator_ema`` gives the bare EMA generator
+    of a StyleGAN2 checkpoint whether it holds ``generator_ema.module.*`` and
+    ``generator_ema.steps`` or (written before) ``generator_ema.*``.
     """
     state = checkpoint.get('state_dict', checkpoint) if isinstance(checkpoint, dict) else None
     if not isinstance(state, dict):
@@ -124,7 +128,25 @@ def state_dict_from_checkpoint(checkpoint, prefix=None):
     if not picked:
         raise KeyError(f'no key starts with {head!r}; keys begin with '
                        f'{sorted({k.split(".")[0] for k in state})}')
-    return picked
+    return unwrap_module_state(picked)
+
+
+def unwrap_module_state(state):
+    """The wrapped network's own state dict from a wrapper's: mmengine's averaged
+    models (``BaseAveragedModel``: ``module.*`` and the update count ``steps``) and
+    DDP (``module.*``). Any other state dict is returned as it is."""
+    inner = {k[len('module.'):]: v for k, v in state.items() if k.startswith('module.')}
+    if inner and all(k.startswith('module.') or k == 'steps' for k in state):
+        return inner
+    return state
+
+
+def upgrade_state_dict(model, state):
+    """``state`` (a copy) with the keys of an older layout renamed by ``model``'s own
+    ``upgrade_state_dict(state)`` when it has one (e.g. StyleGAN2's EMA generator,
+    once stored bare and now an averaged model); else ``state`` itself."""
+    upgrade = getattr(model, 'upgrade_state_dict', None)
+    return upgrade(dict(state)) if callable(upgrade) else state
 
 
 def model_types(model_cfg, prefix=''):
@@ -185,7 +207,9 @@ def checkpoint_keys(model):
 def load_state_dict_checked(model, state, path, allow_missing=(), what=None):
     """Load ``state`` into ``model`` after checking that it fits.
 
-    Every key of ``state`` must be one of the model's, with its shape, and every key
+    Keys of an older layout are renamed first when the model knows them
+    (:func:`upgrade_state_dict`). Every key of ``state`` must be one of the model's,
+    with its shape, and every key
     of the model must be in ``state``, except those under the model's
     ``self_loading_modules`` (frozen networks built with their own weights, which
     ``publish_model.py --drop`` leaves out) and those ``allow_missing`` names.
@@ -204,6 +228,7 @@ def load_state_dict_checked(model, state, path, allow_missing=(), what=None):
     Raises:
         CheckpointError: Naming ``path``, the model and the first keys that do not fit.
     """
+    state = upgrade_state_dict(model, state)
     own = model.state_dict()
     required = set(checkpoint_keys(model))
     allow_missing = (allow_missing, ) if isinstance(allow_missing, str) else tuple(allow_missing)

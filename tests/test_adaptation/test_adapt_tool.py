@@ -39,6 +39,7 @@ def write_setup(tmp_path, yaleb='CroppedYale'):
         "test_dataloader = dict(batch_size=8, num_workers=0, dataset=target_dataset,\n"
         "                       sampler=dict(type='DefaultSampler', shuffle=False))\n"
         "test_evaluator = [dict(type='PSNR')]\n"
+        "one_shot_protocol = dict(type='OneShotProtocol')\n"
         "test_cfg = dict(type='TestLoop')\n")
     checkpoint = tmp_path / 'source.pth'
     torch.save(dict(state_dict=build_tiny_model().state_dict(), meta=dict()), checkpoint)

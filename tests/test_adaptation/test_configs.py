@@ -7,17 +7,23 @@ import torch
 from mmengine.config import Config
 
 from dapfsr.adaptation import DAMMA
+from dapfsr.datasets import protocol_config
 from dapfsr.registry import MODELS
 
 REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
-CONFIGS = sorted(glob.glob(osp.join(REPO_ROOT, 'configs', 'dapfsr', 'adapt_*.py')))
+# <source>_<target>_<adaptation>-<outer>x<inner>.py
+CONFIGS = sorted(glob.glob(osp.join(REPO_ROOT, 'configs', 'dapfsr', '*2yaleb_*-[0-9]*x[0-9]*.py')))
 
 
 def test_every_table_row_has_a_config_in_both_profiles():
     names = {osp.basename(p) for p in CONFIGS}
-    for stem in ('adapt_celeba2yaleb', 'adapt_celeba_hq2yaleb_small'):
-        for row in ('', '_hardmix', '_softmix_full_decoder', '_direct_ft', '_adain'):
-            assert f'{stem}{row}.py' in names
+    for source, schedule in (('dapfsr_paper_100k_celeba2yaleb', '10x50'),
+                             ('dapfsr_small_17k_celeba-hq2yaleb', '3x15')):
+        # Table 2 rows F, E, D; Table 3's direct fine-tuning and style transfer
+        for row in ('damma', 'damma-decoder', 'damma-hardmix-decoder', 'direct-ft', 'adain-ft'):
+            assert f'{source}_{row}-{schedule}.py' in names
+        cfg = Config.fromfile(osp.join(REPO_ROOT, 'configs', 'dapfsr', f'{source}_damma-{schedule}.py'))
+        assert (cfg.adaptation.outer_iters, cfg.adaptation.inner_iters) == tuple(map(int, schedule.split('x')))
 
 
 @pytest.mark.parametrize('path', CONFIGS, ids=osp.basename)
@@ -25,9 +31,10 @@ def test_adaptation_config(path):
     cfg = Config.fromfile(path)
     # the trained checkpoint holds the decoder; the small profile's committed file leaves it
     # to the committed decoder file (the house rule: committed weights under 20 MB)
-    expected = 'checkpoints/stylegan2_small_celebahq64.pth' if '_small' in path else None
+    expected = 'checkpoints/stylegan2_small_celebahq64.pth' if '_small_' in path else None
     assert cfg.model.decoder_checkpoint == expected
-    assert {'target_dataset', 'one_shot_protocol', 'test_evaluator'} <= set(cfg)
+    assert {'one_shot_protocol', 'test_evaluator', 'adaptation'} <= set(cfg)
+    assert protocol_config(cfg)['dataset'] == cfg.test_dataloader.dataset  # tasks from the test set
     if cfg.adaptation.get('augmenter', {}) and cfg.adaptation.augmenter['type'] == 'AdaINStyleTransfer':
         with pytest.raises(FileNotFoundError, match='AdaIN weights not found'):
             MODELS.build(cfg.adaptation)

@@ -143,7 +143,7 @@ def test_photo_face_is_replaced_and_the_rest_is_bicubic():
 @pytest.fixture(scope='module')
 def committed_model():
     from dapfsr.apis import init_model
-    return init_model(osp.join(REPO_ROOT, 'configs', 'dapfsr', 'celeba_hq_small.py'),
+    return init_model(osp.join(REPO_ROOT, 'configs', 'dapfsr', 'dapfsr_small_17k_celeba-hq.py'),
                       osp.join(REPO_ROOT, 'checkpoints', 'dapfsr_small_celebahq.pth'))
 
 

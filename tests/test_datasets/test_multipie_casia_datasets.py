@@ -6,10 +6,14 @@ import os.path as osp
 import cv2
 import numpy as np
 import pytest
+from mmengine.config import Config
 
 from dapfsr.datasets import CASIANIRVISDataset, MultiPIEDataset
+from dapfsr.datasets.multipie_dataset import condition_name
 
 from fake_face_trees import fake_casia, fake_multipie
+
+REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 
 
 def test_multipie_conditions_and_expressions(tmp_path):
@@ -28,7 +32,9 @@ def test_multipie_conditions_and_expressions(tmp_path):
         dict(type='LoadFaceImage'), dict(type='CropAndResize', size=32), dict(type='PackFaceInputs')])
     assert len(split) == 1 and split[0]['inputs'].shape == (3, 32, 32)
     assert split[0]['data_samples'].condition == 'cam05_1_flash07'
-    assert len(MultiPIEDataset.DEFAULT_SPLITS) == 10 and 'cam05_1_flash07' in MultiPIEDataset.DEFAULT_SPLITS
+    splits = Config.fromfile(osp.join(REPO_ROOT, 'configs', '_base_', 'targets', 'multipie.py')).target_dataset.conditions
+    assert len(set(splits)) == 10  # the target benchmark's, named as the dataset names conditions
+    assert {condition_name(s[3:7], s[-2:]) for s in splits} == set(splits)
 
 
 def test_multipie_wrong_layout_names_the_path(tmp_path):

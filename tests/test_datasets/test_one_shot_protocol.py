@@ -1,8 +1,11 @@
 """The one-shot protocol on the real Extended Yale B: deterministic, disjoint exemplars and tests;
 a dataset without subjects is refused."""
+import os.path as osp
+
 import cv2
 import numpy as np
 import pytest
+from mmengine.config import Config
 
 from dapfsr.datasets import ExtendedYaleBDataset, OneShotProtocol
 from dapfsr.registry import DATASETS
@@ -12,14 +15,18 @@ PIPELINE = [dict(type='LoadFaceImage'), dict(type='CropAndResize', size=32),
             dict(type='PackFaceInputs')]
 
 
+YALEB_SPLITS = Config.fromfile(osp.join(osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))),
+                                        'configs', '_base_', 'targets', 'yaleb.py')).target_dataset.conditions
+
+
 @pytest.fixture
 def yaleb_cfg(yaleb_root):
-    return dict(type='ExtendedYaleBDataset', data_root=yaleb_root, pipeline=PIPELINE)
+    return dict(type='ExtendedYaleBDataset', data_root=yaleb_root, conditions=YALEB_SPLITS, pipeline=PIPELINE)
 
 
 def test_tasks_are_deterministic_and_disjoint(yaleb_cfg):
     protocol = OneShotProtocol(yaleb_cfg)
-    assert protocol.splits == list(ExtendedYaleBDataset.DEFAULT_SPLITS)
+    assert protocol.splits == YALEB_SPLITS  # the dataset's conditions
     tasks = protocol.tasks()
     assert len(tasks) == 10 * 10
     assert tasks == OneShotProtocol(yaleb_cfg).tasks()  # rebuilt from scratch: same draws

@@ -4,7 +4,7 @@ import os.path as osp
 import pytest
 from mmengine.config import Config
 
-from dapfsr.datasets import OneShotProtocol, SubjectFolderDataset
+from dapfsr.datasets import OneShotProtocol, SubjectFolderDataset, protocol_config
 from dapfsr.registry import DATASETS
 
 from fake_face_trees import fake_subject_folders
@@ -69,10 +69,16 @@ def test_layouts_that_do_not_fit_are_named(tmp_path):
 def test_template_config_gives_one_split_of_every_face(tmp_path, monkeypatch):
     fake_subject_folders(tmp_path / 'my_faces', subjects=('s1', 's2', 's3'), photos=1)
     monkeypatch.setenv('DAPFSR_DATA_ROOT', str(tmp_path))
-    cfg = Config.fromfile(osp.join(REPO_ROOT, 'configs', '_base_', 'datasets', 'subject_folder.py'))
-    protocol = DATASETS.build(cfg.one_shot_protocol)
+    config = tmp_path / 'my_target.py'  # the template composed with a source, as docs/add_target_domain.md
+    config.write_text(
+        f"_base_ = [{osp.join(REPO_ROOT, 'configs', 'dapfsr', 'dapfsr_small_17k_celeba-hq.py')!r},\n"
+        f"          {osp.join(REPO_ROOT, 'configs', '_base_', 'targets', 'subject_folder.py')!r},\n"
+        f"          {osp.join(REPO_ROOT, 'configs', '_base_', 'adaptation', 'damma_small.py')!r}]\n"
+        "test_dataloader = dict(dataset=dict(_base_.target_dataset, pipeline=_base_.test_pipeline, "
+        "_delete_=True))\n")
+    protocol = DATASETS.build(protocol_config(Config.fromfile(str(config))))
     assert protocol.splits == ['all'] and len(protocol.tasks()) == 10
     task = protocol.task('all', 0)
     assert len(task.test_indices) == 2 * 2  # two photos (conditions) of each of the other two subjects
     sample = protocol.exemplars(task)[0]['data_samples']
-    assert sample.domain == 'my_faces' and sample.gt_img.shape == (3, 128, 128) and sample.lr_img.shape == (3, 16, 16)
+    assert sample.domain == 'my_faces' and sample.gt_img.shape == (3, 64, 64) and sample.lr_img.shape == (3, 16, 16)

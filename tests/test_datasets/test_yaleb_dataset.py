@@ -5,9 +5,12 @@ import os.path as osp
 
 import pytest
 import torch
+from mmengine.config import Config
 
 from dapfsr.datasets import ExtendedYaleBDataset
 from dapfsr.registry import DATASETS
+
+REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 
 PIPELINE = [dict(type='LoadFaceImage', key='gt'), dict(type='CropAndResize', size=128),
             dict(type='RandomFaceAffine', seed=0), dict(type='MatlabResize', keys='lr', size=16),
@@ -47,11 +50,12 @@ def test_ambient_frames_on_request(yaleb_root):
     assert all(info is None for info in ambient.column('azimuth'))
 
 
-def test_default_splits_cover_every_subject(yaleb_root):
-    dataset = ExtendedYaleBDataset(yaleb_root, conditions=ExtendedYaleBDataset.DEFAULT_SPLITS)
-    assert len(ExtendedYaleBDataset.DEFAULT_SPLITS) == 10
+def test_the_benchmark_splits_cover_every_subject(yaleb_root):
+    splits = Config.fromfile(osp.join(REPO_ROOT, 'configs', '_base_', 'targets', 'yaleb.py')).target_dataset.conditions
+    dataset = ExtendedYaleBDataset(yaleb_root, conditions=splits)
+    assert len(splits) == 10
     per_split = collections.Counter(dataset.column('condition'))
-    assert set(per_split) == set(ExtendedYaleBDataset.DEFAULT_SPLITS)
+    assert set(per_split) == set(splits)
     assert set(per_split.values()) == {38}
 
 

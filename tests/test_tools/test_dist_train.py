@@ -26,7 +26,7 @@ def write_config(path, batch_size):
         dict(type='MatlabResize', keys=['gt'], size=HR_SIZE),
         dict(type='PackFaceInputs'),
     ]
-    base = osp.join(REPO_ROOT, 'configs', 'dapfsr', 'celeba_hq_small.py')
+    base = osp.join(REPO_ROOT, 'configs', 'dapfsr', 'dapfsr_small_17k_celeba-hq.py')
     path.write_text(f"""_base_ = [{base!r}]
 model = {model!r}
 train_dataloader = dict(batch_size={batch_size}, num_workers=0, persistent_workers=False,

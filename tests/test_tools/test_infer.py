@@ -143,9 +143,9 @@ def test_unusable_device_is_a_one_line_error(tmp_path, capsys, monkeypatch, tiny
 def test_help_documents_every_argument_and_the_committed_model(capsys):
     code, out, _ = run_infer(capsys, '--help')
     assert code == 0
-    cfg = Config.fromfile(osp.join(REPO_ROOT, 'configs', 'dapfsr', 'celeba_hq_small.py'))
+    cfg = Config.fromfile(osp.join(REPO_ROOT, 'configs', 'dapfsr', 'dapfsr_small_17k_celeba-hq.py'))
     assert cfg.scale_lr == 16 and cfg.scale_hr == cfg.model.decoder.out_size == 64
-    assert ('checkpoints/dapfsr_small_celebahq.pth goes with configs/dapfsr/celeba_hq_small.py:\n'
+    assert ('checkpoints/dapfsr_small_celebahq.pth goes with configs/dapfsr/dapfsr_small_17k_celeba-hq.py:\n'
             f'{cfg.scale_lr}x{cfg.scale_lr} LR in, {cfg.scale_hr}x{cfg.scale_hr} out') in out
     actions = infer.build_parser()._actions
     assert {'config', 'checkpoint', 'input_dir', 'output_dir', 'adapted', 'recursive',
@@ -201,6 +201,6 @@ def test_loading_errors_are_one_line_messages(tmp_path, capsys, tiny):
 def test_parameter_free_baseline_needs_no_checkpoint(tmp_path, capsys):
     src, dst = tmp_path / 'lr', tmp_path / 'sr'
     write_faces(src, {'a.png': (16, 16)})
-    bicubic = osp.join(REPO_ROOT, 'configs', 'bicubic', 'bicubic_celeba_hq_small.py')
+    bicubic = osp.join(REPO_ROOT, 'configs', 'bicubic', 'bicubic_x4_celeba-hq.py')
     code, out, _ = run_infer(capsys, bicubic, src, dst)
     assert code == 0 and 'wrote 1 of 1 faces' in out and sr_shape(dst / 'a.png.png') == (64, 64, 3)

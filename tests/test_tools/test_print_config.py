@@ -12,12 +12,12 @@ def print_config(*args):
 
 
 def test_prints_the_composed_config_with_checked_options():
-    result = print_config('configs/dapfsr/adapt_celeba_hq2yaleb_small.py', '--keys', 'adaptation', 'model',
+    result = print_config('configs/dapfsr/dapfsr_small_17k_celeba-hq2yaleb_damma-3x15.py', '--keys', 'adaptation', 'model',
                           '--cfg-options', 'adaptation.outer_iters=2')
     assert result.returncode == 0, result.stderr
     # adaptation from _base_/adaptation/damma.py with the small profile's schedule, overridden
     assert "type='DAMMA'" in result.stdout and 'outer_iters=2' in result.stdout
-    assert "type='EfficientNetLite0Backbone'" in result.stdout  # model from celeba_hq_small.py
+    assert "type='EfficientNetLite0Backbone'" in result.stdout  # model from dapfsr_small_17k_celeba-hq.py
     assert 'one_shot_protocol' not in result.stdout
-    bad = print_config('configs/dapfsr/adapt_celeba_hq2yaleb_small.py', '--cfg-options', 'adaptation.outer=2')
+    bad = print_config('configs/dapfsr/dapfsr_small_17k_celeba-hq2yaleb_damma-3x15.py', '--cfg-options', 'adaptation.outer=2')
     assert bad.returncode == 1 and "did you mean outer_iters" in bad.stderr

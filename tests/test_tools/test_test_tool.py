@@ -6,7 +6,7 @@ import sys
 import torch
 
 REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
-SMALL = 'configs/dapfsr/celeba_hq_small.py'
+SMALL = 'configs/dapfsr/dapfsr_small_17k_celeba-hq.py'
 DECODER = 'checkpoints/stylegan2_small_celebahq64.pth'
 
 
@@ -36,7 +36,7 @@ def test_test_names_a_checkpoint_of_the_other_profile(tmp_path):
     small = tmp_path / 'small.pth'  # what publish_model.py records of the small profile
     torch.save(dict(state_dict={}, meta=dict(model_types={
         '': 'DAPFSR', 'encoder.backbone': 'EfficientNetLite0Backbone'})), small)
-    assert_one_line_error(run_tool('test.py', 'configs/dapfsr/celeba.py', str(small)),
+    assert_one_line_error(run_tool('test.py', 'configs/dapfsr/dapfsr_paper_100k_celeba.py', str(small)),
                           'encoder.backbone: EfficientNetLite0Backbone in the file, '
                           'ResNetBackbone in the config')
 
@@ -49,14 +49,14 @@ def test_unknown_cfg_options_key_is_an_error():
 
 
 def test_adapt_refuses_the_decoder_file(tmp_path, yaleb_root):
-    assert_one_line_error(run_tool('adapt.py', 'configs/dapfsr/adapt_celeba_hq2yaleb_small.py', DECODER,
+    assert_one_line_error(run_tool('adapt.py', 'configs/dapfsr/dapfsr_small_17k_celeba-hq2yaleb_damma-3x15.py', DECODER,
                                    '--split', 'A+000E+00', '--work-dir', str(tmp_path)),
                           'does not fit DAPFSR')
     assert not list(tmp_path.glob('*.pth'))
 
 
 def test_plain_test_prints_its_metrics_in_a_few_lines(tmp_path, celeba_hq_root):
-    code, out, err = run_tool('test.py', 'configs/bicubic/bicubic_celeba_hq_small.py', '--work-dir',
+    code, out, err = run_tool('test.py', 'configs/bicubic/bicubic_x4_celeba-hq.py', '--work-dir',
                               str(tmp_path), '--cfg-options', 'test_dataloader.dataset.indices=4')
     assert code == 0, err[-3000:]
     lines = (out + err).strip().splitlines()

@@ -21,6 +21,7 @@ from mmengine.config import Config, DictAction
 
 from dapfsr.adaptation import DAMMA, exemplars_from_samples
 from dapfsr.apis import init_model
+from dapfsr.datasets import protocol_config
 from dapfsr.registry import DATASETS, MODELS
 
 
@@ -90,7 +91,7 @@ def main():
         if key not in cfg:
             raise SystemExit(f'{args.config} has no "{key}"')
     model = init_model(cfg, args.checkpoint)
-    protocol = DATASETS.build(cfg.one_shot_protocol)
+    protocol = DATASETS.build(protocol_config(cfg))
     split = args.split or protocol.splits[0]
     if split not in protocol.splits:
         raise SystemExit(f'split {split!r} is not one of {protocol.splits}')

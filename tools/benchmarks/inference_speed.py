@@ -18,7 +18,7 @@ from mmengine.config import Config
 from dapfsr.registry import MODELS
 from dapfsr.setup_env import register_all_modules
 
-DEFAULT_CONFIGS = ['configs/dapfsr/celeba_hq_small.py', 'configs/dapfsr/celeba.py']
+DEFAULT_CONFIGS = ['configs/dapfsr/dapfsr_small_17k_celeba-hq.py', 'configs/dapfsr/dapfsr_paper_100k_celeba.py']
 
 
 def parse_args():

@@ -1,8 +1,8 @@
 """Faces per second of the exported ONNX model in onnxruntime against the model in PyTorch.
 
-    python tools/deployment/pytorch2onnx.py configs/dapfsr/celeba_hq_small.py \
+    python tools/deployment/pytorch2onnx.py configs/dapfsr/dapfsr_small_17k_celeba-hq.py \
         checkpoints/dapfsr_small_celebahq.pth work_dirs/dapfsr_small.onnx
-    python tools/benchmarks/onnx_speed.py configs/dapfsr/celeba_hq_small.py \
+    python tools/benchmarks/onnx_speed.py configs/dapfsr/dapfsr_small_17k_celeba-hq.py \
         checkpoints/dapfsr_small_celebahq.pth work_dirs/dapfsr_small.onnx \
         [--batch-sizes 1 16] [--threads 2] [--seconds 5]
 

@@ -1,6 +1,6 @@
 """Export the feed-forward model (source or adapted) to ONNX and check it with onnxruntime.
 
-    python tools/deployment/pytorch2onnx.py configs/dapfsr/celeba_hq_small.py \
+    python tools/deployment/pytorch2onnx.py configs/dapfsr/dapfsr_small_17k_celeba-hq.py \
         checkpoints/dapfsr_small_celebahq.pth work_dirs/dapfsr_small.onnx \
         [--adapted DELTA] [--opset 18] [--no-verify]
 
@@ -109,7 +109,7 @@ def main(argv=None):
     parser = argparse.ArgumentParser(
         prog='pytorch2onnx.py', description='Export a dapfsr model (LR faces in, SR faces out, '
         'dynamic batch) to ONNX and check it against PyTorch with onnxruntime.')
-    parser.add_argument('config', help='model config, e.g. configs/dapfsr/celeba_hq_small.py')
+    parser.add_argument('config', help='model config, e.g. configs/dapfsr/dapfsr_small_17k_celeba-hq.py')
     parser.add_argument('checkpoint', help='model weights')
     parser.add_argument('out', help='output .onnx file')
     parser.add_argument('--adapted', help='adapted parameters (tools/adapt.py) applied first: '

@@ -1,6 +1,6 @@
 """Look at what a dataset config feeds the model: one PNG grid per split, one face a row.
 
-    python tools/misc/browse_dataset.py configs/_base_/datasets/yaleb.py \
+    python tools/misc/browse_dataset.py configs/dapfsr/dapfsr_small_17k_celeba-hq2yaleb.py \
         [--split train val test] [--num 8] [--per-condition] [--out-dir work_dirs/browse]
 
 Each row shows the LR input upsampled with nearest neighbour next to the HR

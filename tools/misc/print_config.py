@@ -1,6 +1,6 @@
 """Print a config as the tools see it: its bases merged, ``--cfg-options`` applied (checked).
 
-    python tools/misc/print_config.py configs/dapfsr/adapt_celeba_hq2yaleb_small.py \
+    python tools/misc/print_config.py configs/dapfsr/dapfsr_small_17k_celeba-hq2yaleb_damma-3x15.py \
         [--cfg-options adaptation.outer_iters=2] [--keys one_shot_protocol adaptation]
 """
 import argparse

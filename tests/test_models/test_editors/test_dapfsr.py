@@ -159,14 +159,16 @@ def test_a_wrong_decoder_checkpoint_names_the_file(tmp_path):
 
 CONFIG_DIR = osp.join(osp.dirname(__file__), '..', '..', '..', 'configs', 'dapfsr')
 TABLE2_ROWS = {  # row: (multi_scale, istn_positions, offset_scale)
-    'baseline': (False, (), False), 'a_multiscale': (True, (), False),
-    'b_istn': (True, (0, 1, 2), False), 'c_offset': (True, (0, 1, 2), True)}
+    'baseline': (False, (), False), 'a-multiscale': (True, (), False),
+    'b-istn': (True, (0, 1, 2), False), 'c-offset': (True, (0, 1, 2), True)}
 
 
-@pytest.mark.parametrize('profile', ['celeba', 'celeba_hq_small'])
+@pytest.mark.parametrize('profile', ['dapfsr_paper_100k_celeba', 'dapfsr_small_17k_celeba-hq'])
 @pytest.mark.parametrize('row', sorted(TABLE2_ROWS))
 def test_table2_rows_are_configs(profile, row):
-    cfg = Config.fromfile(osp.join(CONFIG_DIR, f'table2_{profile}_{row}.py'))
+    # row C, the full network, is the source config tested on Yale B; the others switch its flags
+    cfg = Config.fromfile(osp.join(CONFIG_DIR, f'{profile}2yaleb' + ('' if row == 'c-offset' else f'_table2-{row}')
+                                   + '.py'))
     flags = (cfg.model.encoder.multi_scale, tuple(cfg.model.encoder.istn_positions),
              cfg.model.offset_scale)
     assert flags == TABLE2_ROWS[row]
@@ -176,7 +178,7 @@ def test_table2_rows_are_configs(profile, row):
 
 
 def test_paper_profile_config_builds_the_paper_network():
-    cfg = Config.fromfile(osp.join(CONFIG_DIR, 'celeba.py'))
+    cfg = Config.fromfile(osp.join(CONFIG_DIR, 'dapfsr_paper_100k_celeba.py'))
     assert (cfg.scale_lr, cfg.model.decoder.out_size) == (16, 128)
     assert cfg.model.perceptual.layers == ('relu1_1', 'relu2_1', 'relu3_1', 'relu4_1')
     model_cfg = cfg.model.to_dict()
@@ -189,7 +191,7 @@ def test_paper_profile_config_builds_the_paper_network():
 
 
 def test_small_profile_config_trains_on_real_faces(celeba_hq_root):
-    cfg = Config.fromfile(osp.join(CONFIG_DIR, 'celeba_hq_small.py'))
+    cfg = Config.fromfile(osp.join(CONFIG_DIR, 'dapfsr_small_17k_celeba-hq.py'))
     dataset_cfg = cfg.train_dataloader.dataset.to_dict()
     dataset_cfg['data_root'] = celeba_hq_root
     dataset = DATASETS.build(dataset_cfg)

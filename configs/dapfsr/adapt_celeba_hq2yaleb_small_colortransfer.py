@@ -1,5 +1,0 @@
-# Not a row of the paper: the weightless stand-in for style transfer. Source faces get
-# the exemplar's per-channel colour statistics (ColorStatisticsTransfer, not AdaIN), phi
-# fine-tuned.
-_base_ = ['./adapt_celeba_hq2yaleb_small.py']
-adaptation = dict(augmenter=dict(_delete_=True, type='ColorStatisticsTransfer', low_pass_size=0))

@@ -1,4 +1,0 @@
-# Table 2, row D, small profile: hard swap of the last three W+ layers, whole decoder fine-tuned.
-_base_ = ['./adapt_celeba_hq2yaleb_small.py']
-adaptation = dict(augmenter=dict(_delete_=True, type='HardLatentMixing', target_layers=(-3, -2, -1)),
-                  trainable='decoder')

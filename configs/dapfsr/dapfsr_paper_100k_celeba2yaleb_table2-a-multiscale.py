@@ -1,0 +1,5 @@
+# Table 2, row A (+ multi-scale features): pyramid context (C3, C4, C5, global)
+# attended by the ALEs; no ISTN; w predicted directly.
+_base_ = ['./dapfsr_paper_100k_celeba2yaleb.py']
+
+model = dict(encoder=dict(multi_scale=True, istn_positions=()), offset_scale=False)

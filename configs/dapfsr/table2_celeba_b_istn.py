@@ -1,5 +1,0 @@
-# Table 2, row B (+ multi-STN modules): multi-scale pyramid and ISTNs; the
-# encoder predicts w directly (no offset scale, Eq. 2 off).
-_base_ = ['./table2_celeba_c_offset.py']
-
-model = dict(encoder=dict(multi_scale=True, istn_positions=(0, 1, 2)), offset_scale=False)

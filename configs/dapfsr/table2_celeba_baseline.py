@@ -1,5 +1,0 @@
-# Table 2, "Baseline network": latents from the backbone's last layer (C5)
-# only; no ISTN; w predicted directly.
-_base_ = ['./table2_celeba_c_offset.py']
-
-model = dict(encoder=dict(multi_scale=False, istn_positions=()), offset_scale=False)

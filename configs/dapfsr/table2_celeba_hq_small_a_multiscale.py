@@ -1,5 +1,0 @@
-# Table 2, row A (+ multi-scale features): pyramid context (C3, C4, C5, global)
-# attended by the ALEs; no ISTN; w predicted directly.
-_base_ = ['./table2_celeba_hq_small_c_offset.py']
-
-model = dict(encoder=dict(multi_scale=True, istn_positions=()), offset_scale=False)

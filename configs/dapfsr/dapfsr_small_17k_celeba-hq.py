@@ -6,36 +6,14 @@
 # configs/stylegan2/stylegan2_small_celebahq64.py); see configs/dapfsr/README.md.
 _base_ = [
     '../_base_/models/dapfsr_small.py',
-    '../_base_/datasets/celeba_hq.py',
+    '../_base_/datasets/celeba_hq_64.py',  # 16 px LR, 64 px HR
     '../_base_/schedules/dapfsr_small.py',
     '../_base_/default_runtime.py',
 ]
 
-# The LR face is made exactly as in the paper profile (random affine of the
-# 128 px face, MATLAB bicubic to 16 px); only the HR target is brought down
-# to the decoder's 64 px afterwards.
-scale_hr = 64
-train_pipeline = [
-    dict(type='LoadFaceImage', key='gt', num_channels=3),
-    dict(type='CropAndResize', keys=['gt'], size=128),
-    dict(type='RandomHorizontalFlip', keys=['gt']),  # CelebA-HQ's numbering is not random in pose
-    dict(type='RandomFaceAffine', preset='moderate', seed=None),
-    dict(type='MatlabResize', keys=['lr'], size=16),
-    dict(type='MatlabResize', keys=['gt'], size=scale_hr),
-    dict(type='PackFaceInputs'),
-]
-test_pipeline = [
-    dict(type='LoadFaceImage', key='gt', num_channels=3),
-    dict(type='CropAndResize', keys=['gt'], size=128),
-    dict(type='RandomFaceAffine', preset='moderate', seed=0),
-    dict(type='MatlabResize', keys=['lr'], size=16),
-    dict(type='MatlabResize', keys=['gt'], size=scale_hr),
-    dict(type='PackFaceInputs'),
-]
-train_dataloader = dict(batch_size=8, num_workers=1, dataset=dict(pipeline=train_pipeline))
-val_dataloader = dict(num_workers=1,  # the first 100 test faces, to keep validation short
-                      dataset=dict(pipeline=test_pipeline, indices=100))
-test_dataloader = dict(num_workers=1, dataset=dict(pipeline=test_pipeline))
+train_dataloader = dict(batch_size=8, num_workers=1)
+val_dataloader = dict(num_workers=1, dataset=dict(indices=100))  # the first 100 test faces: short
+test_dataloader = dict(num_workers=1)
 
 # LatentSpreadRatio: how input-dependent the predicted W+ codes are, against the W+ codes
 # of the decoder ceiling (tools/analysis/decoder_ceiling.py, 32 test faces: raw spread 0.524).

@@ -30,6 +30,7 @@ setup(
                     + read_requirements('requirements/photo.txt') + DEPLOY,
                     'identity': read_requirements('requirements/identity.txt'),
                     'photo': read_requirements('requirements/photo.txt'),
+                    'tensorboard': read_requirements('requirements/tensorboard.txt'),
                     'deploy': DEPLOY},
     license='Apache License 2.0',
 )

@@ -7,7 +7,7 @@ from mmengine.model import is_model_wrapper
 from mmengine.runner import set_random_seed
 
 from dapfsr.registry import DATASETS, HOOKS, MODELS
-from dapfsr.visualization import save_image_grid
+from dapfsr.visualization import add_grid
 from .adapt import adapt
 from .delta import save_adapted_parameters
 from .exemplars import as_path_list, exemplars_from_samples, load_exemplar_files
@@ -59,7 +59,9 @@ class DAMMAHook(Hook):
             the output; default the Runner's ``load_from``.
         seed (int, optional): Seed of the adaptation; default the Runner's seed.
         save_samples (bool): Write PNG grids of the exemplars (LR, SR before,
-            SR after, HR) and of generated pairs into the work dir.
+            SR after, HR) and of generated pairs into the work dir
+            (``damma_exemplars.png``, ``damma_generated.png``), by the Runner's
+            visualizer (images of those names; TensorBoard too where configured).
     """
 
     priority = 'VERY_HIGH'
@@ -126,7 +128,7 @@ class DAMMAHook(Hook):
         source_state = {k: v.detach().clone() for k, v in model.state_dict().items()}
         self.history = adapt(model, exemplars, adaptation, seed=seed).history
         if self.save_samples:
-            self.write_samples(runner.work_dir, model, adaptation, exemplars, before)
+            self.write_samples(runner, model, adaptation, exemplars, before)
         model.train(was_training)
         out_file = self.out_file or osp.join(runner.work_dir, 'adapted_parameters.pth')
         keys = save_adapted_parameters(model, out_file, source, adaptation=cfg, exemplars=record,
@@ -139,15 +141,19 @@ class DAMMAHook(Hook):
     def super_resolve(model, lr):
         return model.decode(model.encode_latents(lr))
 
-    def write_samples(self, work_dir, model, adaptation, exemplars, before):
+    def write_samples(self, runner, model, adaptation, exemplars, before):
+        """Hand the exemplar (and generated-pair) grids to ``runner.visualizer``, to be written
+        to ``<work_dir>/damma_exemplars.png`` (``damma_generated.png``)."""
         def unit(x):
             return (x + 1) / 2
+
+        def write(name, rows, titles):
+            add_grid(runner.visualizer, name, rows, titles, step=runner.iter,
+                     out_file=osp.join(runner.work_dir, f'{name}.png'))
         after = self.super_resolve(model, exemplars.lr)
         rows = [[unit(x) for x in row] for row in zip(exemplars.lr, before, after, exemplars.hr)]
-        save_image_grid(osp.join(work_dir, 'damma_exemplars.png'), rows,
-                        ['LR', 'source SR', 'adapted SR', 'HR'])
+        write('damma_exemplars', rows, ['LR', 'source SR', 'adapted SR', 'HR'])
         if adaptation.augmenter is not None:
             hr, lr = adaptation.augmenter.generate(model, exemplars, adaptation.batch_size)
-            save_image_grid(osp.join(work_dir, 'damma_generated.png'),
-                            [[unit(a), unit(b)] for a, b in zip(lr, hr)],
-                            ['generated LR', 'generated HR'])
+            write('damma_generated', [[unit(a), unit(b)] for a, b in zip(lr, hr)],
+                  ['generated LR', 'generated HR'])

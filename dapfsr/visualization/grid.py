@@ -1,11 +1,11 @@
 """Picture grids: columns such as LR / bicubic / ours / ground truth, one face a row."""
-import os
 import os.path as osp
 
 import cv2
 import numpy as np
 import torch
 
+from dapfsr.utils.fileio import atomic_write
 from dapfsr.utils.matlab_resize import imresize
 
 
@@ -59,13 +59,26 @@ def make_image_grid(rows, column_titles=None, cell=128, pad=2):
     return canvas
 
 
-def save_image_grid(path, rows, column_titles=None, cell=128):
-    """Write :func:`make_image_grid` to ``path`` (PNG/JPEG by extension); returns path."""
-    os.makedirs(osp.dirname(osp.abspath(path)), exist_ok=True)
-    grid = make_image_grid(rows, column_titles, cell)
-    if not cv2.imwrite(path, cv2.cvtColor(grid, cv2.COLOR_RGB2BGR)):
-        raise OSError(f'could not write image grid to {path}')
+def write_image(path, image):
+    """Write a uint8 RGB array to ``path`` (PNG/JPEG by extension, PNG without one) through
+    :func:`~dapfsr.utils.fileio.atomic_write`: a reader sees the old file or the whole new one,
+    never half a picture. Creates the folder; returns ``path``."""
+    ext = osp.splitext(path)[1] or '.png'
+    ok, data = cv2.imencode(ext, cv2.cvtColor(np.ascontiguousarray(image), cv2.COLOR_RGB2BGR))
+    if not ok:
+        raise OSError(f'could not encode an image as {ext} for {path}')
+    with atomic_write(path, 'wb') as f:
+        f.write(data.tobytes())
     return path
+
+
+def save_image_grid(path, rows, column_titles=None, cell=128):
+    """Write :func:`make_image_grid` to ``path`` (PNG/JPEG by extension); returns path.
+
+    For scripts that run outside a Runner; hooks and loops hand their grids to the
+    Runner's visualizer (:func:`dapfsr.visualization.add_grid`).
+    """
+    return write_image(path, make_image_grid(rows, column_titles, cell))
 
 
 def sr_grid_rows(lrs, gts, predictions, leading=()):

@@ -5,7 +5,7 @@ import cv2
 import pytest
 import torch
 
-from dapfsr.registry import HOOKS
+from dapfsr.registry import HOOKS, VISUALIZERS
 from dapfsr.structures import FaceSRDataSample
 from tiny_models import HR_SIZE, LR_SIZE, build_tiny_model
 
@@ -28,7 +28,11 @@ def test_first_batch_of_test_and_val_runs_becomes_a_grid(tmp_path, with_gt):
     with torch.no_grad():
         outputs = model.test_step(copy.deepcopy(batch))
     hook = HOOKS.build(dict(type='ResultGridHook', num_faces=2))
-    runner = SimpleNamespace(work_dir=str(tmp_path), iter=7)
+    # the visualizer of configs/_base_/default_runtime.py, as a Runner builds it
+    visualizer = VISUALIZERS.build(dict(type='FaceSRVisualizer', name=f'grid_hook_{tmp_path.name}',
+                                        vis_backends=[dict(type='FaceSRLocalVisBackend')],
+                                        save_dir=str(tmp_path / 'log')))
+    runner = SimpleNamespace(work_dir=str(tmp_path), iter=7, visualizer=visualizer)
     hook.after_test_iter(runner, 0, batch, outputs)
     hook.after_test_iter(runner, 1, batch, outputs)  # later batches are not drawn
     hook.after_val_iter(runner, 0, batch, outputs)
@@ -43,3 +47,26 @@ def test_first_batch_of_test_and_val_runs_becomes_a_grid(tmp_path, with_gt):
     block = grid[y:y + cell, x:x + cell, ::-1]
     assert abs(int(block[0, 0, 0]) - int(pred[0, 0, 0])) <= 1
     assert abs(int(block[-1, -1, 2]) - int(pred[-1, -1, 2])) <= 1
+
+
+def test_grids_reach_tensorboard_under_their_names(tmp_path):
+    from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
+    model = build_tiny_model()
+    batch = face_batch(2)
+    with torch.no_grad():
+        outputs = model.test_step(copy.deepcopy(batch))
+    visualizer = VISUALIZERS.build(dict(type='FaceSRVisualizer', name=f'grid_hook_tb_{tmp_path.name}',
+                                        vis_backends=[dict(type='TensorboardVisBackend')],
+                                        save_dir=str(tmp_path / 'log')))
+    runner = SimpleNamespace(work_dir=str(tmp_path), iter=7, visualizer=visualizer,
+                             test_loop=SimpleNamespace(result_name='test_A+000E+00_seed1'))
+    hook = HOOKS.build(dict(type='ResultGridHook'))
+    hook.after_val_iter(runner, 0, batch, outputs)
+    hook.after_test_iter(runner, 0, batch, outputs)
+    visualizer.close()
+    assert not (tmp_path / 'grids').exists()  # TensorBoard alone: no PNG files
+    accumulator = EventAccumulator(str(tmp_path / 'log' / 'vis_data'), size_guidance={'images': 0})
+    accumulator.Reload()
+    assert sorted(accumulator.Tags()['images']) == ['test_A+000E+00_seed1', 'val_iter']
+    event, = accumulator.Images('val_iter')
+    assert event.step == 7 and (event.height, event.width) == (16 + 2 * 130 + 2, 4 * 130 + 2)

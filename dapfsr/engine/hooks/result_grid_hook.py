@@ -5,17 +5,19 @@ from mmengine.dist import master_only
 from mmengine.hooks import Hook
 
 from dapfsr.registry import HOOKS
-from dapfsr.visualization import save_image_grid, sr_grid_rows
+from dapfsr.visualization import add_grid, sr_grid_rows
 
 
 @HOOKS.register_module()
 class ResultGridHook(Hook):
     """Save the first batch's faces of every validation and test run as a grid.
 
-    Written to ``<work_dir>/grids/val_iter_<n>.png`` (n: training iterations
-    so far) and ``<work_dir>/grids/test.png`` (``test_<split>_seed<k>.png`` for each
-    task of the one-shot benchmark); one face a row, columns LR,
-    bicubic, the model's output and, where the data has it, the ground truth.
+    Handed to ``runner.visualizer`` (see :mod:`dapfsr.visualization.visualizer`), to be
+    written to ``<work_dir>/grids/val_iter_<n>.png`` (image ``val_iter`` at step n, the
+    training iterations so far) and ``<work_dir>/grids/test.png`` (image ``test``;
+    ``test_<split>_seed<k>`` for each task of the one-shot benchmark); one face a row,
+    columns LR, bicubic, the model's output and, where the data has it, the ground truth.
+    TensorBoard shows them by the ``TensorboardVisBackend`` in the config's ``visualizer``.
 
     Args:
         num_faces (int): Rows of the grid (at most the batch size).
@@ -32,22 +34,25 @@ class ResultGridHook(Hook):
 
     def after_val_iter(self, runner, batch_idx, data_batch=None, outputs=None):
         if batch_idx == 0:
-            self.save_grid(runner, f'val_iter_{runner.iter}.png', data_batch, outputs)
+            self.save_grid(runner, 'val_iter', data_batch, outputs, f'val_iter_{runner.iter}.png')
 
     def after_test_iter(self, runner, batch_idx, data_batch=None, outputs=None):
         if batch_idx == 0:
             # a one-shot benchmark names each task's grid (OneShotTestLoop.result_name)
             name = getattr(getattr(runner, 'test_loop', None), 'result_name', 'test')
-            self.save_grid(runner, f'{name}.png', data_batch, outputs)
+            self.save_grid(runner, name, data_batch, outputs, f'{name}.png')
 
     @master_only
-    def save_grid(self, runner, name, data_batch, outputs):
-        """Write the grid of the first ``num_faces`` faces; returns its path."""
+    def save_grid(self, runner, name, data_batch, outputs, file_name):
+        """Hand the grid of the first ``num_faces`` faces to the visualizer as image ``name``
+        (step: ``runner.iter``), to be written to ``<out_dir>/<file_name>``; returns that path."""
         outputs = outputs[:self.num_faces]
         has_gt = 'gt_img' in outputs[0]
         rows = sr_grid_rows(data_batch['inputs'][:self.num_faces],
                             [s.gt_img for s in outputs] if has_gt else None,
                             [[s.pred_img for s in outputs]])
-        path = osp.join(self.out_dir or osp.join(runner.work_dir, 'grids'), name)
+        path = osp.join(self.out_dir or osp.join(runner.work_dir, 'grids'), file_name)
         titles = ['LR', 'bicubic', 'output'] + ['ground truth'] * has_gt
-        return save_image_grid(path, rows, titles, cell=max(128, outputs[0].pred_img.shape[-1]))
+        add_grid(runner.visualizer, name, rows, titles, cell=max(128, outputs[0].pred_img.shape[-1]),
+                 step=runner.iter, out_file=path)
+        return path

@@ -7,7 +7,7 @@ from mmengine.hooks import Hook
 from mmengine.model import is_model_wrapper
 
 from dapfsr.registry import HOOKS
-from dapfsr.visualization import save_image_grid
+from dapfsr.visualization import add_grid
 
 
 @HOOKS.register_module()
@@ -16,7 +16,9 @@ class SampleGridHook(Hook):
 
     The same z (drawn once from ``seed``) and the generator's fixed noise maps
     are used each time, so successive grids show how training changes the same
-    faces. Written to ``<out_dir>/iter_<n>.png``.
+    faces. Handed to ``runner.visualizer`` as image ``samples`` at step n, to be written
+    to ``<out_dir>/iter_<n>.png`` (see :mod:`dapfsr.visualization.visualizer`; TensorBoard
+    shows it by the ``TensorboardVisBackend`` in the config's ``visualizer``).
 
     Args:
         interval (int): Iterations between grids.
@@ -60,7 +62,7 @@ class SampleGridHook(Hook):
     @master_only
     @torch.no_grad()
     def save_grid(self, runner, iteration):
-        """Draw the fixed samples and write the grid; returns its path."""
+        """Draw the fixed samples and hand the grid to the visualizer; returns its file's path."""
         generator = self.generator(runner)
         z = torch.randn(self.num_samples, generator.style_channels,
                         generator=torch.Generator().manual_seed(self.seed))
@@ -69,6 +71,7 @@ class SampleGridHook(Hook):
         imgs = ((imgs.clamp(-1, 1) + 1) / 2).cpu()
         rows = [list(imgs[i:i + self.num_columns]) for i in range(0, len(imgs), self.num_columns)]
         rows[-1] += [torch.ones_like(imgs[0])] * (len(rows[0]) - len(rows[-1]))
-        out_dir = self.out_dir or osp.join(runner.work_dir, 'samples')
-        return save_image_grid(osp.join(out_dir, f'iter_{iteration}.png'), rows,
-                               cell=self.cell or max(generator.out_size, 64))
+        out_file = osp.join(self.out_dir or osp.join(runner.work_dir, 'samples'), f'iter_{iteration}.png')
+        add_grid(runner.visualizer, 'samples', rows, cell=self.cell or max(generator.out_size, 64),
+                 step=iteration, out_file=out_file)
+        return out_file

@@ -3,7 +3,8 @@
 Keeps only the weights (no optimizer state, message hub or RNG state), optionally
 a sub-module's alone and in float16, and names the file with its sha256 prefix::
 
-    # the EMA generator of a StyleGAN2 run, as a bare StyleGANDecoder state dict
+    # the EMA generator of a StyleGAN2 run, as a bare StyleGANDecoder state dict (from
+    # generator_ema.module.* of an averaged model, or generator_ema.* of older checkpoints)
     python tools/model_converters/publish_model.py work_dirs/gan/iter_20000.pth \
         checkpoints/stylegan2_small.pth --prefix generator_ema --fp16
     # a DAP-FSR run, without the frozen perceptual extractor (built from its own weights)
@@ -53,7 +54,8 @@ def main():
     parser = argparse.ArgumentParser(description='Publish the weights of a checkpoint')
     parser.add_argument('src', help='training checkpoint')
     parser.add_argument('dst', help='output file')
-    parser.add_argument('--prefix', help='keep only this sub-module (e.g. generator_ema), unprefixed')
+    parser.add_argument('--prefix', help='keep only this sub-module (e.g. generator_ema), unprefixed '
+                        '(and unwrapped when it is an averaged model)')
     parser.add_argument('--drop', nargs='*', default=[], help='sub-modules to leave out')
     parser.add_argument('--fp16', action='store_true', help='store floating-point tensors as float16')
     parser.add_argument('--hash-name', action='store_true', help='append the sha256 prefix to the name')

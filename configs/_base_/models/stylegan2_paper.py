@@ -20,7 +20,8 @@ model = dict(
     path_length=dict(type='PathLengthRegularizer', loss_weight=2., interval=g_reg_interval,
                      decay=0.01, batch_shrink=2),
     mixing_prob=0.9,
-    ema_kimg=10.,
+    # G_ema: half-life 10 kimg, no ramp-up (StyleGAN2 config-f; dapfsr.models.base_models.HalfLifeEMA)
+    ema_config=dict(type='HalfLifeEMA', half_life_kimg=10., rampup=None),
     latent_statistics_samples=10000)
 
 optim_wrapper = dict(

@@ -18,8 +18,8 @@ model = dict(
     r1_penalty=dict(type='R1GradientPenalty', gamma=0.05, interval=d_reg_interval),
     path_length=None,
     mixing_prob=0.9,
-    ema_kimg=5.,
-    ema_rampup=0.05,
+    # G_ema: half-life 5 kimg, at most 0.05 x the images seen (dapfsr.models.base_models.HalfLifeEMA)
+    ema_config=dict(type='HalfLifeEMA', half_life_kimg=5., rampup=0.05),
     latent_statistics_samples=10000)
 
 optim_wrapper = dict(

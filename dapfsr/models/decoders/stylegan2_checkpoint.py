@@ -3,7 +3,8 @@
 - mmagic ``StyleGAN2Generator``: equalized-lr hook parameters ``*.weight_orig``
   and linear layers wrapped as ``*.linear``, e.g.
   ``convs.0.conv.style_modulation.linear.weight_orig``, ``injected_noise_0``;
-  training checkpoints hold it under ``generator_ema.`` (or ``generator.``).
+  training checkpoints hold it under ``generator_ema.`` (or ``generator.``),
+  newer ones as an averaged model, ``generator_ema.module.`` (and ``generator_ema.steps``).
 - rosinality ``stylegan2-pytorch``: ``g_ema`` with ``style.N``, ``input.input``,
   ``*.conv.modulation``, ``*.noise.weight``, ``noises.noise_N``.
 - dapfsr: this package's own names (mmagic's without the hook).
@@ -16,7 +17,7 @@ import re
 import torch
 
 from dapfsr.utils.checkpoint import (load_checkpoint_file, load_state_dict_checked,
-                                     state_dict_from_checkpoint)
+                                     state_dict_from_checkpoint, unwrap_module_state)
 
 MMAGIC_RENAMES = [(r'\.linear\.weight_orig$', '.weight'), (r'\.weight_orig$', '.weight')]
 ROSINALITY_RENAMES = [
@@ -89,18 +90,17 @@ def select_generator_state(checkpoint, prefix=None):
     """The generator's state dict inside a loaded checkpoint.
 
     With ``prefix`` None: rosinality's ``g_ema``, else mmagic's/dapfsr's
-    ``generator_ema.`` keys, else the whole state dict. A DDP/EMA-wrapper
-    ``module.`` prefix is removed.
+    ``generator_ema.`` keys, else the whole state dict. The wrapper of an
+    averaged model (``generator_ema.module.*`` and ``generator_ema.steps``, the
+    layout of mmengine's averaged models, which StyleGAN2 writes) or of DDP is removed, so
+    the older bare layout (``generator_ema.*``) and the averaged one read alike.
     """
     if prefix is None:
         if isinstance(checkpoint, dict) and isinstance(checkpoint.get('g_ema'), dict):
             prefix = 'g_ema'
         elif any(k.startswith('generator_ema.') for k in state_dict_from_checkpoint(checkpoint)):
             prefix = 'generator_ema'
-    state = state_dict_from_checkpoint(checkpoint, prefix)
-    if state and all(k.startswith('module.') for k in state):
-        state = {k[len('module.'):]: v for k, v in state.items()}
-    return state
+    return unwrap_module_state(state_dict_from_checkpoint(checkpoint, prefix))
 
 
 def read_stylegan2_checkpoint(path, map_location='cpu'):

@@ -1,9 +1,8 @@
 """StyleGAN2 training of the decoder G (sec. 4.3: "following the protocols of StyleGAN")."""
-import copy
-
 import torch
-from mmengine.model import BaseModel, is_model_wrapper
+from mmengine.model import BaseAveragedModel, BaseModel, is_model_wrapper
 
+from dapfsr.models.base_models import HalfLifeEMA
 from dapfsr.registry import MODELS
 from dapfsr.structures import FaceSRDataSample
 
@@ -15,7 +14,9 @@ class StyleGAN2(BaseModel):
     Per ``train_step`` (as mmagic's ``BaseGAN``): one discriminator step
     (non-saturating logistic loss, lazy R1 every ``r1_penalty.interval``
     steps), one generator step (non-saturating loss, optional lazy path
-    length regularization), then an EMA update of ``generator_ema``. Style
+    length regularization), then an EMA update of ``generator_ema``
+    (:class:`~dapfsr.models.base_models.HalfLifeEMA` by default: half-life
+    ``half_life_kimg`` thousand images, ramp-up as StyleGAN2-ADA). Style
     mixing with probability ``mixing_prob``. Every random draw of a step (z,
     mixing, noise maps) comes from a generator seeded by (``seed``, step), so
     a resumed run repeats an uninterrupted one.
@@ -25,9 +26,16 @@ class StyleGAN2(BaseModel):
     are wrappers: forward passes go through them, attributes are read from
     :attr:`decoder`.
 
+    ``generator_ema`` is an mmengine averaged model: the EMA decoder itself is
+    ``generator_ema.module`` (checkpoint keys ``generator_ema.module.*`` and
+    ``generator_ema.steps``); calling ``generator_ema`` calls it. Checkpoints
+    written before, with the decoder under ``generator_ema.*``, still load
+    (:meth:`upgrade_state_dict`), and every reader of a decoder by the prefix
+    ``generator_ema`` takes either layout.
+
     :meth:`update_latent_statistics` recomputes mu_w / sigma_w (Eq. 2) of both
     generators from their mapping networks; ``LatentStatisticsHook`` calls it before
-    every checkpoint, so the checkpoint's ``generator_ema.`` decoder is ready for the
+    every checkpoint, so the checkpoint's ``generator_ema`` decoder is ready for the
     encoder stage.
 
     Args:
@@ -37,9 +45,15 @@ class StyleGAN2(BaseModel):
         r1_penalty (dict | None): R1GradientPenalty config.
         path_length (dict | None): PathLengthRegularizer config.
         mixing_prob (float): Probability of style mixing per step.
-        ema_kimg (float): EMA half-life of G's weights in thousands of images.
-        ema_rampup (float | None): Half-life at most this fraction of the
-            images seen so far (StyleGAN2-ADA), so early EMA samples are usable.
+        ema_config (dict): The averaged model of G's weights, built with
+            ``model=generator``: ``dict(type='HalfLifeEMA', half_life_kimg=10.,
+            rampup=None)`` by default (see :class:`HalfLifeEMA` for the formula);
+            another mmengine ``BaseAveragedModel`` (e.g. ``ExponentialMovingAverage``)
+            is updated by its own rule, once per step. Without ``type``: HalfLifeEMA.
+        ema_kimg (float, optional): Older spelling of ``ema_config.half_life_kimg``;
+            overrides it when given.
+        ema_rampup (float, optional): Older spelling of ``ema_config.rampup``;
+            overrides it when given (not None).
         latent_statistics_samples (int): z samples for mu_w / sigma_w.
         seed (int): Base seed of the per-step random draws.
         data_preprocessor (dict): Maps ``inputs`` (real faces in [0, 1]) to [-1, 1].
@@ -47,7 +61,8 @@ class StyleGAN2(BaseModel):
 
     def __init__(self, generator, discriminator, gan_loss=dict(type='NonSaturatingLogisticLoss'),
                  r1_penalty=dict(type='R1GradientPenalty'), path_length=None, mixing_prob=0.9,
-                 ema_kimg=10., ema_rampup=None, latent_statistics_samples=10000, seed=0,
+                 ema_config=dict(type='HalfLifeEMA', half_life_kimg=10., rampup=None),
+                 ema_kimg=None, ema_rampup=None, latent_statistics_samples=10000, seed=0,
                  data_preprocessor=dict(type='FaceSRDataPreprocessor'), init_cfg=None):
         if isinstance(data_preprocessor, dict):
             data_preprocessor = MODELS.build(data_preprocessor)
@@ -57,17 +72,31 @@ class StyleGAN2(BaseModel):
         if self.discriminator.in_size != self.generator.out_size:
             raise ValueError(f'discriminator in_size {self.discriminator.in_size} != generator '
                              f'out_size {self.generator.out_size}')
-        self.generator_ema = copy.deepcopy(self.generator).requires_grad_(False)
+        self.generator_ema = self.build_ema(ema_config, ema_kimg, ema_rampup)
         self.gan_loss = MODELS.build(gan_loss)
         self.r1_penalty = MODELS.build(r1_penalty) if r1_penalty else None
         self.path_length = MODELS.build(path_length) if path_length else None
         self.mixing_prob = mixing_prob
-        self.ema_kimg = ema_kimg
-        self.ema_rampup = ema_rampup
         self.latent_statistics_samples = latent_statistics_samples
         self.seed = seed
         self.register_buffer('iteration', torch.zeros((), dtype=torch.long))
         self.register_buffer('seen_images', torch.zeros((), dtype=torch.long))
+
+    def build_ema(self, ema_config, ema_kimg=None, ema_rampup=None):
+        """The averaged model of ``generator`` that ``ema_config`` describes (legacy
+        ``ema_kimg`` / ``ema_rampup`` override its half-life and ramp-up)."""
+        cfg = dict(ema_config)
+        cfg.setdefault('type', 'HalfLifeEMA')
+        if ema_kimg is not None:
+            cfg['half_life_kimg'] = ema_kimg
+        if ema_rampup is not None:
+            cfg['rampup'] = ema_rampup
+        cls = MODELS.get(cfg['type']) if isinstance(cfg['type'], str) else cfg['type']
+        if cls is None:
+            raise KeyError(f"ema_config type {cfg['type']!r} is not a registered model")
+        if not (isinstance(cls, type) and issubclass(cls, BaseAveragedModel)):
+            raise TypeError(f"ema_config must name an mmengine BaseAveragedModel, got {cfg['type']!r}")
+        return MODELS.build(dict(cfg, model=self.generator))
 
     @property
     def decoder(self):
@@ -77,7 +106,7 @@ class StyleGAN2(BaseModel):
     @torch.no_grad()
     def update_latent_statistics(self):
         """mu_w, sigma_w of both generators from a fixed set of z samples."""
-        for generator in (self.decoder, self.generator_ema):
+        for generator in (self.decoder, self.generator_ema.module):
             rng = torch.Generator(device=generator.latent_mean.device).manual_seed(self.seed)
             generator.update_latent_statistics(self.latent_statistics_samples, generator=rng)
 
@@ -129,16 +158,47 @@ class StyleGAN2(BaseModel):
 
     @torch.no_grad()
     def update_ema(self, batch_size):
-        """generator_ema <- beta * generator_ema + (1 - beta) * generator; buffers copied."""
+        """Count ``batch_size`` more images and average G's weights into ``generator_ema``.
+
+        With :class:`HalfLifeEMA`: ``beta = 0.5 ** (batch_size / half_life)``,
+        ``half_life = min(half_life_kimg * 1000, rampup * seen_images)`` (no
+        minimum without ramp-up), ``seen_images`` including this batch;
+        parameters ``ema <- beta * ema + (1 - beta) * G``, buffers copied.
+        """
         self.seen_images += batch_size
-        half_life = self.ema_kimg * 1000
-        if self.ema_rampup is not None:
-            half_life = min(half_life, int(self.seen_images) * self.ema_rampup)
-        beta = 0.5 ** (batch_size / max(half_life, 1e-8))
-        for p_ema, p in zip(self.generator_ema.parameters(), self.decoder.parameters()):
-            p_ema.lerp_(p, 1 - beta)
-        for b_ema, b in zip(self.generator_ema.buffers(), self.decoder.buffers()):
-            b_ema.copy_(b)
+        if isinstance(self.generator_ema, HalfLifeEMA):
+            self.generator_ema.update_parameters(self.decoder, num_images=batch_size,
+                                                 seen_images=int(self.seen_images))
+        else:
+            self.generator_ema.update_parameters(self.decoder)
+
+    def upgrade_state_dict(self, state_dict, prefix=''):
+        """Rename, in place, the keys of a checkpoint written before ``generator_ema``
+        became an averaged model, and return it.
+
+        ``generator_ema.<name>`` becomes ``generator_ema.module.<name>`` and
+        ``generator_ema.steps`` is set to the checkpoint's ``iteration`` (one EMA
+        update per iteration). A state dict already in the averaged layout, or
+        without ``generator_ema``, is left as it is. Called on every load
+        (:meth:`_load_from_state_dict`: ``load_state_dict``, mmengine's
+        ``load_checkpoint``, ``resume``) and by dapfsr's checked loader.
+        """
+        head = prefix + 'generator_ema.'
+        keys = [k for k in state_dict if k.startswith(head)]
+        if not keys or any(k.startswith(head + 'module.') or k == head + 'steps' for k in keys):
+            return state_dict
+        for key in keys:
+            state_dict[head + 'module.' + key[len(head):]] = state_dict.pop(key)
+        iteration = state_dict.get(prefix + 'iteration')
+        state_dict[head + 'steps'] = (iteration.detach().clone().long()
+                                      if isinstance(iteration, torch.Tensor)
+                                      else torch.zeros((), dtype=torch.long))
+        return state_dict
+
+    def _load_from_state_dict(self, state_dict, prefix, *args, **kwargs):
+        # before the children read their keys: the loaders filter them from this dict
+        self.upgrade_state_dict(state_dict, prefix)
+        super()._load_from_state_dict(state_dict, prefix, *args, **kwargs)
 
     def train_step(self, data, optim_wrapper):
         """One D step and one G step on a batch of real faces; returns the log variables."""
@@ -168,7 +228,7 @@ class StyleGAN2(BaseModel):
             raise ValueError(f'StyleGAN2 forward modes are "tensor" and "predict", got {mode!r}; '
                              'training runs through train_step')
         num = inputs.shape[0]
-        fake = self.generator_ema(torch.randn(num, self.generator_ema.style_channels,
+        fake = self.generator_ema(torch.randn(num, self.generator_ema.module.style_channels,
                                               device=inputs.device))
         if mode == 'tensor':
             return fake

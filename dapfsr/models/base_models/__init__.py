@@ -1,0 +1,3 @@
+from .average_model import HalfLifeEMA
+
+__all__ = ['HalfLifeEMA']

@@ -4,7 +4,7 @@ import os.path as osp
 import torch
 from mmengine.dist import master_only
 from mmengine.hooks import Hook
-from mmengine.model import is_model_wrapper
+from mmengine.model import BaseAveragedModel, is_model_wrapper
 
 from dapfsr.registry import HOOKS
 from dapfsr.visualization import add_grid
@@ -53,7 +53,11 @@ class SampleGridHook(Hook):
         if not hasattr(model, self.generator_name):
             raise AttributeError(f'SampleGridHook: {type(model).__name__} has no '
                                  f'"{self.generator_name}" to sample from')
-        return getattr(model, self.generator_name)
+        generator = getattr(model, self.generator_name)
+        # the network inside an averaged model (StyleGAN2's generator_ema) or a DDP wrapper
+        while isinstance(generator, BaseAveragedModel) or is_model_wrapper(generator):
+            generator = generator.module
+        return generator
 
     def after_train_iter(self, runner, batch_idx, data_batch=None, outputs=None):
         if self.every_n_train_iters(runner, self.interval) or self.is_last_train_iter(runner):

@@ -200,6 +200,8 @@ def run(tmp_path, name, folder, max_iters, load_from=None, runner_cls=Runner):
         custom_hooks=[recorder, dict(type='SampleGridHook', interval=2, num_samples=4,
                                      num_columns=2), dict(type='LatentStatisticsHook')],
         randomness=dict(seed=0), default_scope='dapfsr',
+        # the visualizer of configs/_base_/default_runtime.py: the sample grids as files
+        visualizer=dict(type='FaceSRVisualizer', vis_backends=[dict(type='FaceSRLocalVisBackend')]),
         resume=load_from is not None, load_from=load_from)
     runner.train()
     return recorder.losses

@@ -5,15 +5,15 @@ else made by the config's ``adaptation.degradation``)::
 
     python tools/adapt.py CONFIG CHECKPOINT --exemplar-hr HR.png [HR2.png ...] [--exemplar-lr LR.png ...]
 
-or drawn by the one-shot protocol from a split of the config's ``target_dataset``::
+or drawn by the config's one-shot protocol from a split of its test set::
 
     python tools/adapt.py CONFIG CHECKPOINT --split A+000E+00 [--exemplar-seed 0] [--num-exemplars K]
 
 Writes the adapted parameters (a small file on top of CHECKPOINT; ``--out``,
 default ``WORK_DIR/adapted_parameters.pth``, with ``--split``
 ``WORK_DIR/<split>_seed<seed>.pth`` as ``tools/test.py --one-shot deltas`` reads
-them) and PNG grids of the exemplars
-and generated pairs. ``--test`` then evaluates the adapted model on the
+them) and PNG grids of the exemplars and generated pairs. ``--test`` then evaluates
+the adapted model as ``tools/test.py CONFIG CHECKPOINT --adapted FILE`` does, on the
 config's test set (with ``--split``: that split without the exemplars' subjects).
 """
 import argparse
@@ -22,14 +22,17 @@ import os.path as osp
 import time
 
 from mmengine.config import DictAction
+from mmengine.logging import MMLogger
+from mmengine.utils import mkdir_or_exist
 
-from dapfsr.adaptation import DAMMAHook, adapted_parameters_path, one_shot_task
+from dapfsr.adaptation import adapt_and_save, adapted_parameters_path, exemplar_grids, file_exemplars, \
+    protocol_exemplars
+from dapfsr.apis import init_model
 from dapfsr.datasets import protocol_config
 from dapfsr.engine import build_runner
-from dapfsr.setup_env import register_all_modules
 from dapfsr.utils import exit_on_user_error, load_config
-from dapfsr.utils.checkpoint import check_checkpoint_for_config
 from dapfsr.utils.fileio import atomic_write
+from dapfsr.visualization import save_image_grid
 
 
 def parse_args(argv=None):
@@ -65,42 +68,39 @@ def main(argv=None):
     for path in [args.checkpoint] + (args.exemplar_hr or []) + (args.exemplar_lr or []):
         if not osp.isfile(path):
             raise FileNotFoundError(f'file not found: {path}')
-    register_all_modules()
     cfg = load_config(args.config, args.cfg_options, args.work_dir)
     if 'adaptation' not in cfg:
         raise SystemExit(f'{args.config} has no "adaptation" settings')
-    check_checkpoint_for_config(args.checkpoint, cfg)
-    cfg.load_from = args.checkpoint
-    if args.seed is not None:
-        cfg.randomness = dict(cfg.get('randomness', {}), seed=args.seed)
-
-    hook = dict(type='DAMMAHook', out_file=args.out, seed=args.seed, save_samples=not args.no_samples)
-    if args.exemplar_hr:
-        hook.update(exemplar_hr=args.exemplar_hr, exemplar_lr=args.exemplar_lr)
-    else:
-        # the benchmark's target data, unless the config names another
-        target = protocol_config(cfg)['dataset']
-        hook['protocol'] = dict(split=args.split, seed=args.exemplar_seed,
-                                num_exemplars=args.num_exemplars, dataset=target)
-        _, task = one_shot_task(target, args.split, args.exemplar_seed, args.num_exemplars)
-        # the name `tools/test.py --one-shot deltas --deltas WORK_DIR` looks for
-        hook['out_file'] = args.out or adapted_parameters_path(cfg.work_dir, task)
-        if args.test:  # test on the split's faces of the subjects the exemplars do not show
-            cfg.test_dataloader.dataset = dict(target, conditions=[args.split],
-                                               indices=list(task.test_indices))
-    cfg.custom_hooks = list(cfg.get('custom_hooks', [])) + [hook]
-
+    seed = args.seed if args.seed is not None else cfg.get('randomness', {}).get('seed') or 0
+    mkdir_or_exist(cfg.work_dir)  # the log beside the outputs; one logger per call (tests call main twice)
+    logger = MMLogger.get_instance(f'tools.adapt.{time.time_ns()}', log_file=osp.join(
+        cfg.work_dir, f'adapt_{time.strftime("%Y%m%d_%H%M%S")}.log'))
     start = time.perf_counter()
-    runner = build_runner(cfg)
+    model = init_model(cfg, args.checkpoint)  # checked against the config, weights only
+
+    if args.exemplar_hr:
+        exemplars, record = file_exemplars(args.exemplar_hr, args.exemplar_lr)
+        out_file = args.out or osp.join(cfg.work_dir, 'adapted_parameters.pth')
+    else:
+        target = protocol_config(cfg)['dataset']  # the benchmark's test set
+        exemplars, record, task = protocol_exemplars(target, args.split, args.exemplar_seed,
+                                                     args.num_exemplars)
+        logger.info(f'exemplars of split {task.split}, seed {task.seed}: subjects {list(task.exemplar_subjects)}')
+        out_file = args.out or adapted_parameters_path(cfg.work_dir, task)  # what --one-shot deltas reads
+        # the test set: the split's faces of the subjects the exemplars do not show
+        cfg.test_dataloader.dataset = dict(target, conditions=[args.split], indices=list(task.test_indices))
+    adapted, before = adapt_and_save(model, exemplars, cfg.adaptation, out_file, args.checkpoint, record, seed)
+    if not args.no_samples:
+        for name, rows, titles in exemplar_grids(model, adapted, before):
+            save_image_grid(osp.join(cfg.work_dir, f'{name}.png'), rows, titles)
+    logger.info(f'tools/adapt.py adapted in {time.perf_counter() - start:.1f} s')
+
     if args.test:
-        metrics = runner.test()  # DAMMAHook adapts in before_test
+        cfg.load_from, cfg.adapted_parameters = args.checkpoint, out_file
+        metrics = build_runner(cfg).test()
         if args.metrics_out:
             with atomic_write(args.metrics_out) as f:
                 json.dump({k: float(v) for k, v in metrics.items()}, f, indent=2)
-    else:
-        runner.load_or_resume()
-        next(h for h in runner.hooks if isinstance(h, DAMMAHook)).adapt(runner)
-    runner.logger.info(f'tools/adapt.py finished in {time.perf_counter() - start:.1f} s')
 
 
 if __name__ == '__main__':

@@ -69,12 +69,8 @@ def main():
     if args.checkpoint:
         check_checkpoint_for_config(args.checkpoint, cfg)
     cfg.load_from = args.checkpoint
-    runner = build_runner(cfg)
-    if args.adapted:
-        from dapfsr.adaptation import load_adapted_parameters
-        runner.load_or_resume()
-        load_adapted_parameters(runner.model, args.adapted, source_checkpoint=args.checkpoint)
-    metrics = runner.test()
+    cfg.adapted_parameters = args.adapted  # applied on top of the checkpoint (DapfsrRunner)
+    metrics = build_runner(cfg).test()
     if args.out and not args.one_shot:  # the one-shot loop writes its own results
         with atomic_write(args.out) as f:
             json.dump({k: float(v) for k, v in metrics.items()}, f, indent=2)

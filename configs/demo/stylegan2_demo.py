@@ -10,7 +10,7 @@ model = dict(
     generator=dict(out_size=hr_size, style_channels=64, channels=dict(channels, _delete_=True)),
     discriminator=dict(in_size=hr_size, channels=dict(channels, _delete_=True)),
     r1_penalty=dict(gamma=0.01),
-    ema_kimg=0.5,
+    ema_config=dict(half_life_kimg=0.5),
     latent_statistics_samples=4000)
 
 train_dataloader = dict(

@@ -1,35 +1,14 @@
 """DAMMA inside an mmengine Runner: adapt the loaded model before it is tested."""
 import os.path as osp
 
-import torch
 from mmengine.hooks import Hook
 from mmengine.model import is_model_wrapper
-from mmengine.runner import set_random_seed
 
-from dapfsr.registry import DATASETS, HOOKS, MODELS
+from dapfsr.datasets import protocol_config
+from dapfsr.registry import HOOKS
 from dapfsr.visualization import add_grid
-from .adapt import adapt
-from .delta import save_adapted_parameters
-from .exemplars import as_path_list, exemplars_from_samples, load_exemplar_files
-
-
-def one_shot_task(dataset, split, seed=0, num_exemplars=1):
-    """The one-shot protocol's task for one split and exemplar seed.
-
-    Args:
-        dataset (dict): Target dataset config (e.g. ``target_dataset`` of
-            ``configs/_base_/datasets/yaleb.py``).
-        split (str): Condition of the target dataset.
-        seed (int): Exemplar seed.
-        num_exemplars (int): K.
-
-    Returns:
-        tuple[OneShotProtocol, OneShotTask]: The protocol, whose dataset
-        holds only ``split``, and the task (exemplar and test indices into it).
-    """
-    protocol = DATASETS.build(dict(type='OneShotProtocol', dataset=dict(dataset), splits=[split],
-                                   num_exemplars=num_exemplars, exemplar_seeds=[seed]))
-    return protocol, protocol.task(split, seed)
+from .adapt import adapt_and_save, exemplar_grids
+from .exemplars import file_exemplars, protocol_exemplars
 
 
 @HOOKS.register_module()
@@ -39,8 +18,9 @@ class DAMMAHook(Hook):
     In ``before_test`` (the checkpoint is loaded by then) it builds the
     adaptation from the config's ``adaptation`` dict (e.g. :class:`DAMMA`),
     runs it on the exemplars, saves the adapted parameters on top of the
-    source checkpoint and lets the test loop evaluate the adapted model.
-    ``tools/adapt.py`` adds it to a config; :meth:`adapt` also runs alone.
+    source checkpoint (:func:`adapt_and_save`, the step ``tools/adapt.py`` runs
+    without a Runner) and lets the test loop evaluate the adapted model. Add it to a
+    config's ``custom_hooks``; :meth:`adapt` also runs alone.
 
     The exemplars come either from files or from the one-shot protocol.
 
@@ -50,7 +30,7 @@ class DAMMAHook(Hook):
             with the adaptation's degradation.
         protocol (dict, optional): ``dict(split=..., seed=0, num_exemplars=1,
             dataset=None)``: exemplars drawn by :class:`OneShotProtocol` from
-            ``dataset`` (default: the config's ``target_dataset``).
+            ``dataset`` (default: the config's protocol's, :func:`protocol_config`).
         adaptation (dict, optional): Adaptation config; default the config's
             ``adaptation``.
         out_file (str, optional): Where the adapted parameters go; default
@@ -86,26 +66,20 @@ class DAMMAHook(Hook):
     def before_test(self, runner):
         self.adapt(runner)
 
-    def load_exemplars(self, runner, model, adaptation):
-        """The exemplars, and what the adapted-parameter file records of them."""
+    def load_exemplars(self, runner):
+        """The exemplars in the form :func:`adapt` takes, and what the adapted-parameter
+        file records of them."""
         if self.exemplar_hr:
-            record = dict(exemplar_hr=list(as_path_list(self.exemplar_hr)),
-                          exemplar_lr=list(as_path_list(self.exemplar_lr)))
-            return load_exemplar_files(model, adaptation.degradation, self.exemplar_hr,
-                                       self.exemplar_lr), record
+            return file_exemplars(self.exemplar_hr, self.exemplar_lr)
         cfg = dict(self.protocol)
         if 'split' not in cfg:
             raise KeyError('DAMMAHook protocol needs a "split" (a condition of the target dataset)')
-        dataset = cfg.get('dataset') or runner.cfg.get('target_dataset')
-        if dataset is None:
-            raise KeyError('DAMMAHook protocol has no dataset and the config no "target_dataset"')
-        protocol, task = one_shot_task(dataset, cfg['split'], cfg.get('seed', 0),
-                                       cfg.get('num_exemplars', 1))
+        dataset = cfg.get('dataset') or protocol_config(runner.cfg)['dataset']
+        samples, record, task = protocol_exemplars(dataset, cfg['split'], cfg.get('seed', 0),
+                                                   cfg.get('num_exemplars', 1))
         runner.logger.info(f'DAMMA exemplars of split {task.split}, seed {task.seed}: '
                            f'subjects {list(task.exemplar_subjects)}')
-        record = dict(dataset=dataset.get('type'), split=task.split, exemplar_seed=task.seed,
-                      exemplars=list(task.exemplar_subjects))
-        return exemplars_from_samples(model, protocol.exemplars(task)), record
+        return samples, record
 
     def adapt(self, runner):
         """Adapt ``runner.model`` in place; returns the path of the adapted-parameter file."""
@@ -119,41 +93,14 @@ class DAMMAHook(Hook):
                              'adapted parameters on top of')
         model = runner.model.module if is_model_wrapper(runner.model) else runner.model
         seed = self.seed if self.seed is not None else runner.seed
-        set_random_seed(seed)
-        adaptation = MODELS.build(cfg)
-        exemplars, record = self.load_exemplars(runner, model, adaptation)
-        was_training = model.training
-        model.eval()  # the Runner's model is in train mode before the test loop starts
-        before = self.super_resolve(model, exemplars.lr)
-        source_state = {k: v.detach().clone() for k, v in model.state_dict().items()}
-        self.history = adapt(model, exemplars, adaptation, seed=seed).history
-        if self.save_samples:
-            self.write_samples(runner, model, adaptation, exemplars, before)
-        model.train(was_training)
+        exemplars, record = self.load_exemplars(runner)
         out_file = self.out_file or osp.join(runner.work_dir, 'adapted_parameters.pth')
-        keys = save_adapted_parameters(model, out_file, source, adaptation=cfg, exemplars=record,
-                                       reference_state=source_state)
-        runner.logger.info(f'DAMMA: saved {len(keys)} adapted tensors to {out_file}')
+        was_training = model.training  # the Runner's model is in train mode before the test loop
+        adapted, before = adapt_and_save(model, exemplars, cfg, out_file, source, record, seed)
+        self.history = adapted.history
+        if self.save_samples:
+            for name, rows, titles in exemplar_grids(model, adapted, before):
+                add_grid(runner.visualizer, name, rows, titles, step=runner.iter,
+                         out_file=osp.join(runner.work_dir, f'{name}.png'))
+        model.train(was_training)
         return out_file
-
-    @staticmethod
-    @torch.no_grad()
-    def super_resolve(model, lr):
-        return model.decode(model.encode_latents(lr))
-
-    def write_samples(self, runner, model, adaptation, exemplars, before):
-        """Hand the exemplar (and generated-pair) grids to ``runner.visualizer``, to be written
-        to ``<work_dir>/damma_exemplars.png`` (``damma_generated.png``)."""
-        def unit(x):
-            return (x + 1) / 2
-
-        def write(name, rows, titles):
-            add_grid(runner.visualizer, name, rows, titles, step=runner.iter,
-                     out_file=osp.join(runner.work_dir, f'{name}.png'))
-        after = self.super_resolve(model, exemplars.lr)
-        rows = [[unit(x) for x in row] for row in zip(exemplars.lr, before, after, exemplars.hr)]
-        write('damma_exemplars', rows, ['LR', 'source SR', 'adapted SR', 'HR'])
-        if adaptation.augmenter is not None:
-            hr, lr = adaptation.augmenter.generate(model, exemplars, adaptation.batch_size)
-            write('damma_generated', [[unit(a), unit(b)] for a, b in zip(lr, hr)],
-                  ['generated LR', 'generated HR'])

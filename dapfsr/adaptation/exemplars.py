@@ -4,6 +4,7 @@ from dataclasses import dataclass
 import torch
 
 from dapfsr.datasets.transforms import image_to_tensor, read_image
+from dapfsr.registry import DATASETS
 
 
 @dataclass(frozen=True)
@@ -99,3 +100,41 @@ def exemplars_from_samples(model, samples):
     hr = torch.cat([to_model_range(model, s['data_samples'].gt_img[None]) for s in samples])
     lr = torch.cat([to_model_range(model, s['inputs'][None]) for s in samples])
     return Exemplars(hr, lr)
+
+
+def one_shot_task(dataset, split, seed=0, num_exemplars=1):
+    """The one-shot protocol's task for one split and exemplar seed.
+
+    Args:
+        dataset (dict): Target dataset config (e.g. the test set of a config composed
+            with ``configs/_base_/targets/yaleb.py``).
+        split (str): Condition of the target dataset.
+        seed (int): Exemplar seed.
+        num_exemplars (int): K.
+
+    Returns:
+        tuple[OneShotProtocol, OneShotTask]: The protocol, whose dataset
+        holds only ``split``, and the task (exemplar and test indices into it).
+    """
+    protocol = DATASETS.build(dict(type='OneShotProtocol', dataset=dict(dataset), splits=[split],
+                                   num_exemplars=num_exemplars, exemplar_seeds=[seed]))
+    return protocol, protocol.task(split, seed)
+
+
+def protocol_exemplars(dataset, split, seed=0, num_exemplars=1):
+    """The exemplars the one-shot protocol draws for (split, seed), and their record.
+
+    Returns:
+        tuple[list, dict, OneShotTask]: The packed exemplar samples (for :func:`adapt`),
+        what an adapted-parameter file records of them, and the task.
+    """
+    protocol, task = one_shot_task(dataset, split, seed, num_exemplars)
+    record = dict(dataset=dataset.get('type'), split=task.split, exemplar_seed=task.seed,
+                  exemplars=list(task.exemplar_subjects))
+    return protocol.exemplars(task), record, task
+
+
+def file_exemplars(hr_paths, lr_paths=None):
+    """Exemplar files in the form :func:`adapt` takes, and their record."""
+    return dict(hr=hr_paths, lr=lr_paths), dict(exemplar_hr=list(as_path_list(hr_paths)),
+                                                exemplar_lr=list(as_path_list(lr_paths)))

@@ -1,4 +1,4 @@
-"""tools/adapt.py and DAMMAHook in an mmengine Runner, with a tiny model and its checkpoint."""
+"""tools/adapt.py, and DAMMAHook in an mmengine Runner, with a tiny model and its checkpoint."""
 import importlib.util
 import json
 import os.path as osp
@@ -9,7 +9,10 @@ import pytest
 import torch
 from adaptation_helpers import HR_SIZE, LR_SIZE, TINY_MODEL, build_tiny_model, damma_cfg
 
+from mmengine.config import Config
+
 from dapfsr.adaptation import DAMMAHook, read_adapted_parameters
+from dapfsr.engine import build_runner
 
 REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 
@@ -86,6 +89,36 @@ def test_adapt_on_a_protocol_split_then_test(tmp_path, yaleb_root):
     # what it was adapted to: the target data, split, seed and exemplar subject
     assert (meta['dataset'], meta['split'], meta['exemplar_seed']) == ('ExtendedYaleBDataset', 'A+000E+00', 1)
     assert len(meta['exemplars']) == 1 and meta['exemplars'][0].startswith('yaleB')
+
+
+def test_the_tool_the_hook_and_the_one_shot_loop_agree(tmp_path, yaleb_root):
+    """tools/adapt.py (no Runner), DAMMAHook in a Runner and OneShotTestLoop over the saved
+    file: the same adapted parameters and the same test numbers for one task."""
+    config, checkpoint = write_setup(tmp_path, yaleb=yaleb_root)
+    tool_metrics = tmp_path / 'tool.json'
+    load_tool().main([config, checkpoint, '--split', 'A+000E+00', '--exemplar-seed', '1', '--test',
+                      '--work-dir', str(tmp_path / 'tool'), '--metrics-out', str(tool_metrics), '--no-samples'])
+    tool_state, _ = read_adapted_parameters(str(tmp_path / 'tool' / 'A+000E+00_seed1.pth'))
+
+    cfg = Config.fromfile(config)
+    cfg.work_dir, cfg.load_from = str(tmp_path / 'hook'), checkpoint
+    cfg.custom_hooks = [dict(type='DAMMAHook', protocol=dict(split='A+000E+00', seed=1))]
+    build_runner(cfg).test()
+    hook_state, _ = read_adapted_parameters(str(tmp_path / 'hook' / 'adapted_parameters.pth'))
+    assert set(hook_state) == set(tool_state)
+    assert all(torch.equal(hook_state[k], tool_state[k]) for k in tool_state)
+    assert cv2.imread(str(tmp_path / 'hook' / 'damma_exemplars.png')) is not None
+
+    cfg = Config.fromfile(config)
+    cfg.work_dir, cfg.load_from = str(tmp_path / 'loop'), checkpoint
+    cfg.one_shot_protocol.update(splits=['A+000E+00'], exemplar_seeds=[1])
+    cfg.test_cfg = dict(type='OneShotTestLoop', mode='deltas', deltas_dir=str(tmp_path / 'tool'))
+    loop_metrics = build_runner(cfg).test()
+    tool = json.loads(tool_metrics.read_text())
+    assert loop_metrics['PSNR'] == pytest.approx(tool['PSNR'], abs=1e-6)  # the task's test set: same faces
+    cfg.test_cfg = dict(type='OneShotTestLoop', mode='source_only')
+    cfg.work_dir = str(tmp_path / 'source')
+    assert build_runner(cfg).test()['PSNR'] != pytest.approx(tool['PSNR'], abs=1e-6)  # adaptation acted
 
 
 def test_hook_needs_exactly_one_exemplar_source():

@@ -7,6 +7,7 @@ from mmengine.dist import master_only
 from mmengine.model import is_model_wrapper
 from mmengine.runner import Runner
 
+from dapfsr.adaptation.delta import load_adapted_parameters
 from dapfsr.registry import RUNNERS
 from dapfsr.utils.checkpoint import CheckpointError, checkpoint_keys, load_model_weights
 from dapfsr.utils.fileio import partial_name
@@ -27,6 +28,8 @@ class DapfsrRunner(Runner):
     - The set-up dumps (environment, config, hook order: ~340 lines) go to the log
       file only; the console shows progress and results.
     - ``num_workers=0`` turns ``persistent_workers`` off (torch refuses the pair).
+    - ``adapted_parameters`` (a file of ``tools/adapt.py``) in the config is applied on
+      top of ``load_from`` when that is loaded (``tools/test.py --adapted``).
     """
 
     @property
@@ -42,6 +45,14 @@ class DapfsrRunner(Runner):
         self._has_loaded = True
         self.logger.info(f'Load checkpoint from {filename}')
         return checkpoint
+
+    def load_or_resume(self):
+        super().load_or_resume()
+        adapted = self.cfg.get('adapted_parameters')
+        if adapted and not getattr(self, '_adapted_loaded', False):
+            load_adapted_parameters(self.unwrapped_model, adapted, source_checkpoint=self._load_from)
+            self._adapted_loaded = True
+            self.logger.info(f'Load adapted parameters from {adapted}')
 
     @master_only
     def save_checkpoint(self, out_dir, filename, *args, **kwargs):

@@ -11,8 +11,9 @@ from torch.utils.data import DataLoader
 
 from dapfsr.adaptation import adapt, adapted_parameters_path, load_adapted_parameters
 from dapfsr.evaluation.results_table import configured_metrics, summarize, write_results
+from dapfsr.datasets import protocol_config
 from dapfsr.registry import DATASETS, LOOPS
-from dapfsr.visualization import save_image_grid, sr_grid_rows
+from dapfsr.visualization import add_grid, sr_grid_rows
 
 MODES = ('source_only', 'adapt', 'deltas')
 
@@ -44,7 +45,8 @@ class OneShotTestLoop(BaseLoop):
         evaluator (list | dict): The configured metrics.
         mode (str): ``'source_only'``, ``'adapt'`` or ``'deltas'``.
         protocol (dict, optional): A ``OneShotProtocol`` config; default the
-            config's ``one_shot_protocol``.
+            config's ``one_shot_protocol`` (without a dataset: the test set's,
+            :func:`dapfsr.datasets.protocol_config`).
         adaptation (dict, optional): Default the config's ``adaptation`` (``'adapt'``).
         deltas_dir (str, optional): Folder of ``<split>_seed<k>.pth`` (``'deltas'``).
         max_tasks (int, optional): Only the first tasks (quick runs).
@@ -60,10 +62,9 @@ class OneShotTestLoop(BaseLoop):
         if mode not in MODES:
             raise ValueError(f'OneShotTestLoop mode must be one of {MODES}, got {mode!r}')
         cfg = runner.cfg
-        protocol = protocol or cfg.get('one_shot_protocol')
+        protocol = protocol_config(cfg, protocol)
         adaptation = adaptation or cfg.get('adaptation')
-        for key, value, needed in (('one_shot_protocol', protocol, True),
-                                   ('adaptation', adaptation, mode == 'adapt'),
+        for key, value, needed in (('adaptation', adaptation, mode == 'adapt'),
                                    ('deltas_dir', deltas_dir, mode == 'deltas')):
             if needed and value is None:
                 raise KeyError(f'OneShotTestLoop(mode={mode!r}) needs "{key}" '
@@ -174,7 +175,9 @@ class OneShotTestLoop(BaseLoop):
         titles = ['LR', 'bicubic', self.mode.replace('_', ' '), 'ground truth']
         if self.mode != 'source_only':
             titles = ['exemplar HR'] + titles[:2] + ['source only'] + titles[2:]
-        for split, rows in grids.items():
-            save_image_grid(osp.join(self.runner.work_dir, f'grid_{self.mode}_{split}.png'), rows, titles)
+        for split, rows in grids.items():  # to the visualizer, written to <work_dir>/<name>.png
+            name = f'grid_{self.mode}_{split}'
+            add_grid(self.runner.visualizer, name, rows, titles, step=self.runner.iter,
+                     out_file=osp.join(self.runner.work_dir, f'{name}.png'))
         self.runner.logger.info(f'{len(self.tasks)} tasks:\n{open(md).read()}wrote {md}, {js} and '
                                 f'result grids in {self.runner.work_dir}')

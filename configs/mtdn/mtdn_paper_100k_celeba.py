@@ -17,3 +17,7 @@ val_evaluator = [dict(type='PSNR'), dict(type='SSIM')]
 test_evaluator = val_evaluator
 default_hooks = dict(checkpoint=dict(interval=5000, save_best='PSNR', rule='greater'))
 custom_hooks = [dict(type='ResultGridHook'), _base_.lambda_decay]
+# the balance rule's state as means over the last 50 iterations (update_g: the fraction of
+# iterations that trained G), not the last iteration's values
+log_processor = dict(custom_cfg=[dict(data_src=key, method_name='mean', window_size=50)
+                                 for key in ('err_real', 'err_fake', 'update_d', 'update_g')])

@@ -5,4 +5,9 @@
 #   python tools/test.py configs/cpgan/cpgan_small_10k_celeba-hq2yaleb.py CKPT [--one-shot source_only]
 _base_ = ['./cpgan_small_10k_celeba-hq.py', '../_base_/targets/yaleb.py']
 
+benchmark_name = 'CelebA-HQ -> Extended Yale B (small profile)'
+
 test_dataloader = dict(dataset=dict(_base_.target_dataset, pipeline=_base_.test_pipeline, _delete_=True))
+# Table 1's metrics, as DAP-FSR's rows; LPIPS and FIQ say "not computed" without their weights
+test_evaluator = [dict(type='PSNR'), dict(type='SSIM'), dict(type='LPIPS'), dict(type='FIQ'),
+                  dict(type='IDSim')]

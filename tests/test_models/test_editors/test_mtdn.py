@@ -134,6 +134,7 @@ def test_configs_build_the_generator_of_their_profile(config, out_size, stn_size
     target = Config.fromfile(config.replace('.py', '2yaleb.py'))
     assert target.test_dataloader.dataset.type == 'ExtendedYaleBDataset'
     assert target.test_dataloader.dataset.pipeline == cfg.test_pipeline
+    assert [e['type'] for e in target.test_evaluator] == ['PSNR', 'SSIM', 'LPIPS', 'FIQ', 'IDSim']
 
 
 def test_generator_refuses_other_lr_sizes_and_upscales():

@@ -44,6 +44,7 @@ from dapfsr.apis.inference import lr_size_of
 from dapfsr.apis.photo import (DetectorUnavailable, MTCNN, compare_panel, demo_photo,
                                super_resolve_photo)
 from dapfsr.datasets.transforms.loading import read_image
+from dapfsr.utils.checkpoint import checkpoint_keys
 
 IMAGE_EXTENSIONS = ('.png', '.jpg', '.jpeg', '.bmp', '.pgm', '.ppm', '.tif', '.tiff', '.webp')
 CROP_MAX_FACTOR = 2   # inputs up to this x the LR side are face crops
@@ -357,7 +358,7 @@ def main():
         model = init_model(args.config, args.checkpoint, adapted=args.adapted, device=args.device)
     except (OSError, ValueError) as err:
         sys.exit(f'infer.py: error: {err}')
-    if args.checkpoint is None and next(model.parameters(), None) is not None:
+    if args.checkpoint is None and checkpoint_keys(model):  # weights beyond self-loading modules
         sys.exit(f'infer.py: error: the model of {args.config} has learnt parameters: '
                  'give CHECKPOINT')
     run = Run(args, model)

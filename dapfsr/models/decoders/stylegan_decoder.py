@@ -145,20 +145,38 @@ class StyleGANDecoder(BaseModule):
         Returns:
             tuple[Tensor, Tensor]: ``latent_mean``, ``latent_std``, (D,) each.
         """
+        mean, std = self.mapping_statistics(num_samples, generator, batch_size)
+        self.latent_mean.copy_(mean)
+        self.latent_std.copy_(std)
+        return self.latent_mean, self.latent_std
+
+    @torch.no_grad()
+    def mapping_statistics(self, num_samples=10000, generator=None, batch_size=4096, transform=None):
+        """Per-channel mean and (unbiased) std of ``transform(mapping(z))``, z ~ N(0, I).
+
+        Args:
+            num_samples (int): Number of z drawn.
+            generator (torch.Generator, optional): On the decoder's device.
+            batch_size (int): Samples mapped at once.
+            transform (callable, optional): Applied to each batch of w (N, D),
+                e.g. PULSE's LeakyReLU(5); None: w itself.
+
+        Returns:
+            tuple[Tensor, Tensor]: Mean and std, (D,) float64 each.
+        """
         device = self.latent_mean.device
         total = torch.zeros(self.style_channels, dtype=torch.float64, device=device)
         total_sq = torch.zeros_like(total)
         for start in range(0, num_samples, batch_size):
             z = torch.randn(min(batch_size, num_samples - start), self.style_channels,
                             generator=generator, device=device)
-            w = self.style_mapping(z).double()
+            w = self.style_mapping(z)
+            w = (w if transform is None else transform(w)).double()
             total += w.sum(0)
             total_sq += w.square().sum(0)
         mean = total / num_samples
         var = (total_sq / num_samples - mean.square()) * num_samples / max(num_samples - 1, 1)
-        self.latent_mean.copy_(mean)
-        self.latent_std.copy_(var.clamp_min(0).sqrt())
-        return self.latent_mean, self.latent_std
+        return mean, var.clamp_min(0).sqrt()
 
     def sample_source_latents(self, num, generator=None):
         """W+ codes of the source domain, mu_w + sigma_w * eps (Algorithm 1, line 3).

@@ -3,7 +3,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from dapfsr.datasets.transforms import read_image
+from dapfsr.datasets.transforms import image_to_tensor, read_image
 from dapfsr.registry import MODELS
 from dapfsr.utils.matlab_resize import imresize
 from .base_face_sr_model import BaseFaceSRModel
@@ -111,7 +111,6 @@ class CPGAN(BaseFaceSRModel):
         self.perceptual_loss_weight = perceptual_loss_weight
         self.heatmap_loss_weight = heatmap_loss_weight
         self.guide_loss, self.style_reference, self.heatmap_sigma = guide_loss, style_reference, heatmap_sigma
-        self.test_guide_path = test_guide
         # not in the state dict: the config names the test guide, a checkpoint does not fix it
         self.register_buffer('test_guide', self.read_guide(test_guide, test_guide_crop_box), persistent=False)
 
@@ -127,9 +126,7 @@ class CPGAN(BaseFaceSRModel):
                 raise ValueError(f'test_guide_crop_box {tuple(crop_box)} falls outside the '
                                  f'{img.shape[:2]} image {path}')
             img = img[top:top + height, left:left + width]
-        img = np.repeat(img, 3, axis=2) if img.shape[2] == 1 else img
-        scale = 255.0 if img.dtype == np.uint8 else 1.0
-        guide = torch.from_numpy(np.ascontiguousarray(img.transpose(2, 0, 1))).float() / scale
+        guide = image_to_tensor(img).expand(3, -1, -1)  # gray files replicated, as the faces are
         return guide[None] * 2 - 1
 
     def guide_lr(self, guide_hr, lr_size):

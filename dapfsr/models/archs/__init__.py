@@ -1,4 +1,4 @@
-"""Network architectures that several model parts build on (no registered components).
+"""Network architectures that several model parts build on; CPGAN's generator and discriminator (registered).
 
 The encoder backbones and the perceptual extractors both use EfficientNet-Lite0
 and the ImageNet normalisation, so these live beside both instead of inside one.

@@ -136,8 +136,6 @@ class PULSE(BaseFaceSRModel):
         data_preprocessor (dict): FaceSRDataPreprocessor config.
     """
 
-    self_loading_modules = ()
-
     def __init__(self, decoder, decoder_checkpoint=None, decoder_checkpoint_prefix=None, steps=100,
                  optimizer=dict(type='Adam', lr=0.4), l2_weight=100.0, geocross_weight=0.05,
                  eps=2e-3, num_trainable_noises=4, zeroed_noises=(-1, ), seed=0,

@@ -156,6 +156,15 @@ def test_pulse_recovers_a_face_of_the_small_decoder_better_than_bicubic():
     assert (psnr(sr, gt) > psnr(bicubic, gt) + 1).all(), (psnr(sr, gt), psnr(bicubic, gt))
 
 
+def test_pulse_searches_a_public_rosinality_generator():
+    data = osp.join(REPO_ROOT, 'tests', 'data', 'stylegan2')
+    config = torch.load(osp.join(data, 'rosinality_outputs.pth'), weights_only=True)['config']
+    model = PULSE(decoder=dict(type='StyleGANDecoder', **config), gaussian_fit_samples=1024, steps=2,
+                  decoder_checkpoint=osp.join(data, 'rosinality_generator.pth'), out_size=16)
+    assert checkpoint_keys(model) == []  # the g_ema weights load from the release file
+    assert model(torch.zeros(2, 3, 8, 8)).shape == (2, 3, 16, 16)  # brought to out_size
+
+
 @pytest.mark.parametrize('path', CONFIGS, ids=osp.basename)
 def test_config_builds(path):
     cfg = Config.fromfile(path)
@@ -181,10 +190,14 @@ def run_test_tool(*args):
 
 
 def test_test_tool_runs_pulse_source_only_on_yaleb_without_a_checkpoint(tmp_path, yaleb_root):
-    out = run_test_tool('configs/pulse/pulse_small_100_celeba-hq2yaleb.py', '--one-shot', 'source_only',
-                        '--max-tasks', '1', '--work-dir', str(tmp_path), '--cfg-options',
-                        'one_shot_protocol.exemplar_seeds=[0]', 'test_dataloader.batch_size=64',
-                        'model.steps=1', 'model.gaussian_fit_samples=4096')
+    config = tmp_path / 'pulse_yaleb.py'
+    config.write_text(  # one step on one split's 37 faces, in one batch
+        f"_base_ = [{osp.join(REPO_ROOT, 'configs/pulse/pulse_small_100_celeba-hq2yaleb.py')!r}]\n"
+        "model = dict(steps=1, gaussian_fit_samples=4096)\n"
+        "test_dataloader = dict(batch_size=64)\n"
+        "test_evaluator = [dict(type='PSNR'), dict(type='SSIM')]  # FaceNet's IDSim: its own tests\n")
+    out = run_test_tool(str(config), '--one-shot', 'source_only', '--max-tasks', '1', '--work-dir',
+                        str(tmp_path), '--cfg-options', 'one_shot_protocol.exemplar_seeds=[0]')
     assert '37 faces (seeds' in out and '[1/1] A+000E+00 seed 0: PSNR' in out
     assert (tmp_path / 'grid_source_only_A+000E+00.png').is_file()
     assert (tmp_path / 'grids' / 'test_A+000E+00_seed0.png').is_file()  # ResultGridHook's

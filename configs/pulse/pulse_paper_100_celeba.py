@@ -8,24 +8,9 @@
 # another size (configs/pulse/README.md).
 _base_ = ['../dapfsr/dapfsr_paper_100k_celeba.py']
 
-model = dict(
-    _delete_=True,
-    type='PULSE',
-    decoder=_base_.model.decoder,
-    decoder_checkpoint=_base_.model.decoder_checkpoint,
-    decoder_checkpoint_prefix=_base_.model.decoder_checkpoint_prefix,
-    steps=100,
-    optimizer=dict(type='Adam', lr=0.4),
-    l2_weight=100.0,
-    geocross_weight=0.05,
-    eps=2e-3,
-    # StyleGAN2 layout at 128 px (4, 8, 8, 16, 16, ..., 128, 128): PULSE's trained maps
-    # (all up to 8 px, the first at 16 px) are the first 4; the last (128 px) is zeroed
-    num_trainable_noises=4,
-    zeroed_noises=(-1, ),
-    seed=0,
-    gaussian_fit_samples=1_000_000,
-    data_preprocessor=_base_.model.data_preprocessor)
+# PULSE's own settings are the model's defaults (configs/pulse/pulse_small_100_celeba-hq.py says which).
+model = dict(_delete_=True, type='PULSE', **{key: _base_.model[key] for key in (
+    'decoder', 'decoder_checkpoint', 'decoder_checkpoint_prefix', 'data_preprocessor')})
 train_dataloader = train_cfg = optim_wrapper = param_scheduler = None
 val_dataloader = val_cfg = val_evaluator = None
 test_dataloader = dict(batch_size=16)

@@ -7,24 +7,13 @@
 # About 1.2 s per face at batch 16 on one CPU thread, 500 faces in 16 min (configs/pulse/README.md).
 _base_ = ['../dapfsr/dapfsr_small_17k_celeba-hq.py']
 
-model = dict(
-    _delete_=True,
-    type='PULSE',
-    decoder=_base_.model.decoder,
-    decoder_checkpoint=_base_.model.decoder_checkpoint,
-    decoder_checkpoint_prefix=_base_.model.decoder_checkpoint_prefix,
-    steps=100,  # PULSE's default; "100" in the file name
-    optimizer=dict(type='Adam', lr=0.4),
-    l2_weight=100.0,  # loss = 100 * L2 + 0.05 * GEOCROSS
-    geocross_weight=0.05,
-    eps=2e-3,  # PULSE's (images in [0, 1], as our loss computes them)
-    # PULSE trains StyleGAN v1's maps 4, 4, 8, 8, 16 and zeroes the last: in our StyleGAN2
-    # layout (4, 8, 8, 16, 16, 32, 32, 64, 64) the same maps are the first 4
-    num_trainable_noises=4,
-    zeroed_noises=(-1, ),
-    seed=0,  # face k (its index in the test set) starts from seed + k
-    gaussian_fit_samples=1_000_000,  # PULSE's; ~20 s once per run here
-    data_preprocessor=_base_.model.data_preprocessor)
+# PULSE's own settings are the model's defaults (dapfsr/models/editors/pulse.py, BASELINES.md):
+# 100 Adam steps at lr 0.4 (linear1cycledrop), loss 100 * L2 + 0.05 * GEOCROSS, eps 2e-3 on
+# [0, 1] images, the first 4 noise maps trained (StyleGAN v1's 4, 4, 8, 8, 16 px maps are the
+# first 4 of our StyleGAN2 layout) and the last zeroed, face k seeded by seed + k, the latent
+# Gaussian fitted from 1e6 mapping samples. The profile gives the decoder and the LR faces.
+model = dict(_delete_=True, type='PULSE', **{key: _base_.model[key] for key in (
+    'decoder', 'decoder_checkpoint', 'decoder_checkpoint_prefix', 'data_preprocessor')})
 train_dataloader = train_cfg = optim_wrapper = param_scheduler = None
 val_dataloader = val_cfg = val_evaluator = None
 test_dataloader = dict(batch_size=16)  # faces searched together (independently)

@@ -99,12 +99,7 @@ class CPGAN(BaseFaceSRModel):
         self.discriminator = MODELS.build(discriminator)
         self.perceptual = MODELS.build(perceptual)
         self.gan_loss = MODELS.build(gan_loss)
-        num_layers = len(self.perceptual.layers)
-        self.perceptual_layer_weights = (list(perceptual_layer_weights) if perceptual_layer_weights
-                                         is not None else [1.0] * num_layers)
-        if len(self.perceptual_layer_weights) != num_layers:
-            raise ValueError(f'perceptual_layer_weights has {len(self.perceptual_layer_weights)} '
-                             f'entries for {num_layers} layers {self.perceptual.layers}')
+        self.perceptual_layer_weights = self.perceptual.layer_weights(perceptual_layer_weights)
         self.pixel_loss_weight = pixel_loss_weight
         self.style_loss_weight = style_loss_weight
         self.adversarial_loss_weight = adversarial_loss_weight

@@ -89,12 +89,7 @@ class DAPFSR(BaseFaceSRModel):
                 raise ValueError(f'encoder {key}={encoder[key]} but the decoder has {value}')
         self.encoder = MODELS.build(encoder)
         self.perceptual = MODELS.build(perceptual)
-        num_layers = len(self.perceptual.layers)
-        self.perceptual_layer_weights = (list(perceptual_layer_weights) if perceptual_layer_weights
-                                         is not None else [1.0] * num_layers)
-        if len(self.perceptual_layer_weights) != num_layers:
-            raise ValueError(f'perceptual_layer_weights has {len(self.perceptual_layer_weights)} '
-                             f'entries for {num_layers} layers {self.perceptual.layers}')
+        self.perceptual_layer_weights = self.perceptual.layer_weights(perceptual_layer_weights)
         self.offset_scale = offset_scale
         self.pixel_loss_weight = pixel_loss_weight
         self.perceptual_loss_weight = perceptual_loss_weight

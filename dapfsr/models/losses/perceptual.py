@@ -49,6 +49,15 @@ class FrozenFeatureExtractor(nn.Module):
         self.layers = tuple(layers)
         self.indices = [layer_names.index(name) for name in layers]
 
+    def layer_weights(self, weights=None):
+        """The per-layer loss weights a model gives these features: one per layer of
+        ``layers`` (default 1 each); another count is a ValueError naming both."""
+        weights = [1.0] * len(self.layers) if weights is None else list(weights)
+        if len(weights) != len(self.layers):
+            raise ValueError(f'perceptual_layer_weights has {len(weights)} entries for '
+                             f'{len(self.layers)} layers {self.layers}')
+        return weights
+
     def freeze(self):
         self.requires_grad_(False)
         return self.eval()

@@ -34,7 +34,7 @@ class PackFaceInputs(BaseTransform):
     """
 
     DEFAULT_META_KEYS = ('img_path', 'img_key', 'sample_idx', 'domain', 'subject', 'condition',
-                         'ori_shape', 'affine', 'degradation')
+                         'ori_shape', 'affine', 'degradation', 'gt_landmarks', 'gt_landmarks_detected')
 
     def __init__(self, meta_keys=DEFAULT_META_KEYS):
         self.meta_keys = tuple(meta_keys)

@@ -1,11 +1,8 @@
 """CPGAN: its attention blocks, heatmap targets and losses, a train step, the configs, and a run
 through tools/train.py, tools/test.py and tools/infer.py."""
-import json
 import math
 import os
 import os.path as osp
-import subprocess
-import sys
 
 import cv2
 import numpy as np
@@ -20,8 +17,7 @@ from dapfsr.models.editors.cpgan import landmark_heatmaps, style_loss
 from dapfsr.models.losses import LeastSquaresGANLoss
 from dapfsr.registry import MODELS, PARAM_SCHEDULERS
 from dapfsr.structures import FaceSRDataSample
-from dapfsr.utils import load_model_weights
-from infer_tool import run_infer
+from trained_model_tools import check_checkpoint_test_and_infer, logged_scalars, run_tool
 
 REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
 SMALL = osp.join(REPO_ROOT, 'configs', 'cpgan', 'cpgan_small_10k_celeba-hq.py')
@@ -291,14 +287,6 @@ test_evaluator = [dict(type='PSNR'), dict(type='SSIM')]  # FaceNet's IDSim: its 
     return path
 
 
-def run_tool(tool, *args):
-    env = dict(os.environ, OMP_NUM_THREADS='1')
-    result = subprocess.run([sys.executable, osp.join(REPO_ROOT, 'tools', tool), *map(str, args)],
-                            cwd=REPO_ROOT, capture_output=True, text=True, timeout=300, env=env)
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    return result.stdout + result.stderr
-
-
 def test_train_test_and_infer_through_the_tools(tmp_path, celeba_hq_root, yaleb_root, capsys):
     # landmarks of the first 4 training faces: a plausible layout (the converter's own test
     # runs the detector); the first face's marked undetected
@@ -309,29 +297,8 @@ def test_train_test_and_infer_through_the_tools(tmp_path, celeba_hq_root, yaleb_
                    [(128, 128)] * 4, 'test layout')
     work_dir = tmp_path / 'work'
     run_tool('train.py', write_tiny_config(tmp_path, 4, landmarks), '--work-dir', work_dir)
-    logs = {row['iter']: row for row in (json.loads(line) for path in work_dir.glob('*/vis_data/scalars.json')
-                                         for line in path.read_text().splitlines()) if 'loss_pixel' in row}
+    logs = {row['iter']: row for row in logged_scalars(work_dir) if 'loss_pixel' in row}
     assert sorted(logs) == [1, 2, 3, 4]
     assert all(math.isfinite(logs[i]['loss_heatmap']) and math.isfinite(logs[i]['loss_disc']) for i in logs)
 
-    # the checkpoint round-trips through the weights-only, checked loader
-    checkpoint = work_dir / 'iter_4.pth'
-    cfg = Config.fromfile(write_tiny_config(tmp_path, 4, landmarks))
-    model = MODELS.build(cfg.model)
-    load_model_weights(model, str(checkpoint), cfg.model)
-    state = torch.load(checkpoint, weights_only=True)['state_dict']
-    assert state.keys() == model.state_dict().keys()
-    assert all(torch.equal(state[k], v) for k, v in model.state_dict().items())
-
-    yaleb = write_tiny_config(tmp_path, 4, landmarks, source=SMALL.replace('.py', '2yaleb.py'))
-    out = run_tool('test.py', yaleb, checkpoint, '--one-shot', 'source_only', '--max-tasks', '1',
-                   '--work-dir', tmp_path / 'yaleb')
-    assert 'source_only' in out and 'PSNR' in out
-
-    faces = tmp_path / 'lr'
-    faces.mkdir()
-    for i in range(2):
-        cv2.imwrite(str(faces / f'{i}.png'), np.random.default_rng(i).integers(0, 255, (16, 16, 3), np.uint8))
-    code, _, err = run_infer(capsys, cfg.filename, checkpoint, faces, tmp_path / 'sr', '--no-detect')
-    assert code == 0, err
-    assert cv2.imread(str(tmp_path / 'sr' / '0.png.png')).shape == (64, 64, 3)
+    check_checkpoint_test_and_infer(write_tiny_config(tmp_path, 4, landmarks), write_tiny_config(tmp_path, 4, landmarks, source=SMALL.replace('.py', '2yaleb.py')), work_dir / 'iter_4.pth', tmp_path, capsys, hr_size=64)

@@ -1,13 +1,8 @@
 """MTDN (BASELINES.md: MTDN): its STNs, generator shapes per profile, balance rule, train step,
 schedules, configs and a run through tools/train.py, tools/test.py and tools/infer.py."""
-import json
 import math
-import os
 import os.path as osp
-import subprocess
-import sys
 
-import cv2
 import numpy as np
 import pytest
 import torch
@@ -18,8 +13,7 @@ from mmengine.optim import OptimWrapper, build_optim_wrapper
 from dapfsr.models.editors.mtdn import SimilaritySTN, balance_updates
 from dapfsr.registry import MODELS, PARAM_SCHEDULERS
 from dapfsr.structures import FaceSRDataSample
-from dapfsr.utils import load_model_weights
-from infer_tool import run_infer
+from trained_model_tools import check_checkpoint_test_and_infer, logged_scalars, run_tool
 
 REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
 CONFIGS = osp.join(REPO_ROOT, 'configs', 'mtdn')
@@ -270,25 +264,12 @@ custom_hooks = [dict(_base_.lambda_decay, gamma=0.5, minimum=0.003)]
     return path
 
 
-def run_tool(tool, *args):
-    env = dict(os.environ, OMP_NUM_THREADS='1')
-    result = subprocess.run([sys.executable, osp.join(REPO_ROOT, 'tools', tool), *map(str, args)],
-                            cwd=REPO_ROOT, capture_output=True, text=True, timeout=300, env=env)
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    return result.stdout + result.stderr
-
-
-def scalars(work_dir):
-    return [json.loads(line) for path in sorted(work_dir.glob('*/vis_data/scalars.json'))
-            for line in path.read_text().splitlines()]
-
-
 def test_train_resume_test_and_infer_through_the_tools(tmp_path, celeba_hq_root, yaleb_root, capsys):
     work_dir = tmp_path / 'work'
     run_tool('train.py', write_tiny_config(tmp_path, 4), '--work-dir', work_dir)
     out = run_tool('train.py', write_tiny_config(tmp_path, 6), '--work-dir', work_dir, '--resume')
     assert 'resumed' in out.lower()
-    logs = {row['iter']: row for row in scalars(work_dir) if 'loss_mse' in row}
+    logs = {row['iter']: row for row in logged_scalars(work_dir) if 'loss_mse' in row}
     assert sorted(logs) == [1, 2, 3, 4, 5, 6]
     # lambda = max(0.01 * 0.5 ** epoch, 0.003), 2 iterations per epoch, across the resume
     assert [round(logs[i]['adversarial_weight'], 6) for i in range(1, 7)] == [0.01, 0.01, 0.005, 0.005,
@@ -297,26 +278,6 @@ def test_train_resume_test_and_infer_through_the_tools(tmp_path, celeba_hq_root,
     for i, row in logs.items():
         assert row['generator.lr'] == row['discriminator.lr'] == pytest.approx(2e-5 * 0.99 ** ((i - 1) // 2))
     assert all(math.isfinite(logs[i]['loss_mse']) for i in logs)
-    assert any('PSNR' in row for row in scalars(work_dir))  # validation ran
+    assert any('PSNR' in row for row in logged_scalars(work_dir))  # validation ran
 
-    # the checkpoint round-trips through the weights-only, checked loader
-    checkpoint = work_dir / 'iter_6.pth'
-    cfg = Config.fromfile(write_tiny_config(tmp_path, 6))
-    model = MODELS.build(cfg.model)
-    load_model_weights(model, str(checkpoint), cfg.model)
-    state = torch.load(checkpoint, weights_only=True)['state_dict']
-    assert state.keys() == model.state_dict().keys()
-    assert all(torch.equal(state[k], v) for k, v in model.state_dict().items())
-
-    yaleb = write_tiny_config(tmp_path, 6, source=SMALL.replace('.py', '2yaleb.py'))
-    out = run_tool('test.py', yaleb, checkpoint, '--one-shot', 'source_only', '--max-tasks', '1',
-                   '--work-dir', tmp_path / 'yaleb')
-    assert 'source_only' in out and 'PSNR' in out
-
-    faces = tmp_path / 'lr'
-    faces.mkdir()
-    for i in range(2):
-        cv2.imwrite(str(faces / f'{i}.png'), np.random.default_rng(i).integers(0, 255, (16, 16, 3), np.uint8))
-    code, _, err = run_infer(capsys, cfg.filename, checkpoint, faces, tmp_path / 'sr', '--no-detect')
-    assert code == 0, err
-    assert cv2.imread(str(tmp_path / 'sr' / '0.png.png')).shape == (64, 64, 3)
+    check_checkpoint_test_and_infer(write_tiny_config(tmp_path, 6), write_tiny_config(tmp_path, 6, source=SMALL.replace('.py', '2yaleb.py')), work_dir / 'iter_6.pth', tmp_path, capsys, hr_size=64)

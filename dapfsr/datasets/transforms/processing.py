@@ -13,6 +13,16 @@ def _keep_channel_axis(out, like):
     return out[..., None] if like.ndim == 3 and out.ndim == 2 else out
 
 
+def crop_to_box(img, box, source):
+    """``img`` (H, W[, C]) cut to ``box`` = (top, left, height, width); a box beyond the image
+    is a ValueError naming ``source`` (its file)."""
+    top, left, height, width = (int(v) for v in box)
+    if top < 0 or left < 0 or top + height > img.shape[0] or left + width > img.shape[1]:
+        raise ValueError(f'crop box {tuple(box)} (top, left, height, width) falls outside '
+                         f'the {img.shape[:2]} image {source}')
+    return img[top:top + height, left:left + width]
+
+
 def _pair(value, name):
     """A scalar or a 2-sequence as a float pair."""
     pair = (float(value), ) * 2 if np.isscalar(value) else tuple(float(v) for v in value)
@@ -47,11 +57,7 @@ class CropAndResize(BaseTransform):
         for key in self.keys:
             img = results[key]
             if box is not None:
-                top, left, height, width = (int(v) for v in box)
-                if top < 0 or left < 0 or top + height > img.shape[0] or left + width > img.shape[1]:
-                    raise ValueError(f'crop box {tuple(box)} (top, left, height, width) falls outside '
-                                     f'the {img.shape[:2]} image {results.get("img_path", key)}')
-                img = img[top:top + height, left:left + width]
+                img = crop_to_box(img, box, results.get('img_path', key))
             if img.shape[:2] != self.size:
                 img = matlab_imresize(img, size=self.size)
             results[key] = img

@@ -4,6 +4,7 @@ import torch
 import torch.nn.functional as F
 
 from dapfsr.datasets.transforms import image_to_tensor, read_image
+from dapfsr.datasets.transforms.processing import crop_to_box
 from dapfsr.registry import MODELS
 from dapfsr.utils.matlab_resize import imresize
 from .base_face_sr_model import BaseFaceSRModel
@@ -116,11 +117,7 @@ class CPGAN(BaseFaceSRModel):
             return None
         img = read_image(path)
         if crop_box is not None:
-            top, left, height, width = (int(v) for v in crop_box)
-            if top < 0 or left < 0 or top + height > img.shape[0] or left + width > img.shape[1]:
-                raise ValueError(f'test_guide_crop_box {tuple(crop_box)} falls outside the '
-                                 f'{img.shape[:2]} image {path}')
-            img = img[top:top + height, left:left + width]
+            img = crop_to_box(img, crop_box, path)
         guide = image_to_tensor(img).expand(3, -1, -1)  # gray files replicated, as the faces are
         return guide[None] * 2 - 1
 

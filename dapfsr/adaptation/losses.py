@@ -9,32 +9,13 @@ they scale each EfficientNet layer to a relative error).
 import torch
 import torch.nn.functional as F
 
-
-def feature_statistics(feat, eps=1e-5):
-    """Per-channel mean and standard deviation over the spatial positions.
-
-    Args:
-        feat (Tensor): (N, C, H, W) feature map.
-        eps (float): Added to the variance (as AdaIN does) so that sigma has a
-            finite gradient on constant maps.
-
-    Returns:
-        tuple[Tensor, Tensor]: mu, sigma, (N, C) each.
-    """
-    flat = feat.flatten(2)
-    return flat.mean(2), (flat.var(2, unbiased=False) + eps).sqrt()
-
-
-def _layer_weights(layer_weights, num):
-    weights = [1.0] * num if layer_weights is None else list(layer_weights)
-    if len(weights) != num:
-        raise ValueError(f'{len(weights)} layer weights for {num} feature layers')
-    return weights
+from dapfsr.models.archs import feature_statistics
+from dapfsr.models.losses.perceptual import check_layer_weights
 
 
 def content_loss(feats, target_feats, layer_weights=None):
     """Eq. 8: L_c = sum_l lambda_l MSE(F_l(G(w^m)), F_l(G(w^s))); lists of (N, C, H, W) maps."""
-    weights = _layer_weights(layer_weights, len(feats))
+    weights = check_layer_weights(layer_weights, len(feats))
     return sum(w * F.mse_loss(f, t) for w, f, t in zip(weights, feats, target_feats))
 
 
@@ -53,7 +34,7 @@ def style_loss(feats, target_statistics, layer_weights=None):
         layer_weights (Sequence[float], optional): lambda_l; None: all 1.
     """
     total = 0.
-    for weight, feat, (mean_t, std_t) in zip(_layer_weights(layer_weights, len(feats)), feats,
+    for weight, feat, (mean_t, std_t) in zip(check_layer_weights(layer_weights, len(feats)), feats,
                                               target_statistics):
         mean, std = feature_statistics(feat)
         total = total + weight * (F.mse_loss(mean, mean_t.expand_as(mean)) +

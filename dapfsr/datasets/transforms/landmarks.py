@@ -18,6 +18,7 @@ import numpy as np
 from mmcv.transforms import BaseTransform
 
 from dapfsr.registry import TRANSFORMS
+from dapfsr.utils.fileio import atomic_write
 
 NUM_LANDMARKS = 68
 
@@ -33,12 +34,12 @@ MIRROR_68 = np.array(
 
 
 def save_landmarks(path, img_keys, landmarks, detected, image_shapes, detector):
-    """Write a landmark file (layout in the module docstring)."""
+    """Write a landmark file (layout in the module docstring), atomically."""
     landmarks = np.asarray(landmarks, np.float32)
     if landmarks.shape != (len(img_keys), NUM_LANDMARKS, 2):
         raise ValueError(f'landmarks of shape {landmarks.shape} for {len(img_keys)} images; '
                          f'expected ({len(img_keys)}, {NUM_LANDMARKS}, 2)')
-    with open(path, 'wb') as f:  # a file object: savez would append .npz to another suffix
+    with atomic_write(path, 'wb') as f:  # a file object: savez would append .npz to another suffix
         np.savez(f, img_keys=np.asarray(img_keys, dtype=str), landmarks=landmarks,
                  detected=np.asarray(detected, bool), image_shapes=np.asarray(image_shapes, np.int64),
                  detector=np.asarray(detector, dtype=str))

@@ -5,6 +5,7 @@ and the ImageNet normalisation, so these live beside both instead of inside one.
 """
 from .efficientnet_lite import EfficientNetLite0
 from .imagenet import IMAGENET_MEAN, IMAGENET_STD, imagenet_normalize
+from .statistics import feature_statistics
 from . import cpgan  # noqa: F401  (registers CPGANGenerator, CPGANDiscriminator)
 
-__all__ = ['EfficientNetLite0', 'IMAGENET_MEAN', 'IMAGENET_STD', 'imagenet_normalize']
+__all__ = ['EfficientNetLite0', 'IMAGENET_MEAN', 'IMAGENET_STD', 'imagenet_normalize', 'feature_statistics']

@@ -13,6 +13,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 from dapfsr.registry import MODELS
+from .statistics import feature_statistics
 
 
 def init_normal_(module, std=0.02):
@@ -126,10 +127,8 @@ class SelfAttention(nn.Module):
 
 def normalize_per_channel(x, eps=1e-5):
     """(x - mean) / sqrt(var + eps) over each map's positions (unbiased var, as the source)."""
-    flat = x.flatten(2)
-    mean = flat.mean(-1)[..., None, None]
-    std = (flat.var(-1) + eps).sqrt()[..., None, None]
-    return (x - mean) / std
+    mean, std = feature_statistics(x, eps, unbiased=True)
+    return (x - mean[..., None, None]) / std[..., None, None]
 
 
 class CrossAttention(nn.Module):

@@ -1,6 +1,7 @@
 """The contract of a face-SR model: what the tools, metrics and adaptation rely on."""
 from mmengine.model import BaseModel
 
+from dapfsr.models.decoders import load_stylegan2_checkpoint
 from dapfsr.registry import MODELS
 from dapfsr.structures import FaceSRDataSample
 
@@ -32,6 +33,17 @@ class BaseFaceSRModel(BaseModel):
         if isinstance(data_preprocessor, dict):
             data_preprocessor = MODELS.build(data_preprocessor)
         super().__init__(data_preprocessor=data_preprocessor, init_cfg=init_cfg)
+
+    def build_frozen_decoder(self, decoder, checkpoint=None, prefix=None):
+        """Build ``self.decoder`` (a StyleGAN decoder config), gradients off; with
+        ``checkpoint`` it loads now (any layout :func:`load_stylegan2_checkpoint` reads) and
+        joins ``self_loading_modules``, so the model's own checkpoint may leave it out."""
+        self.decoder = MODELS.build(decoder)
+        if checkpoint is not None:
+            load_stylegan2_checkpoint(self.decoder, checkpoint, prefix=prefix)
+            self.self_loading_modules = self.self_loading_modules + ('decoder', )
+        self.decoder.requires_grad_(False)
+        return self.decoder
 
     def encode_latents(self, lr):
         """LR faces (N, 3, h, w) in [-1, 1] -> latent codes (N, L, D) (adaptable models)."""

@@ -7,6 +7,7 @@ from dapfsr.datasets.transforms import image_to_tensor, read_image
 from dapfsr.datasets.transforms.processing import crop_to_box
 from dapfsr.registry import MODELS
 from dapfsr.utils.matlab_resize import imresize
+from ..archs import feature_statistics
 from .base_face_sr_model import BaseFaceSRModel
 
 
@@ -25,16 +26,11 @@ def landmark_heatmaps(points, image_size, heatmap_size, sigma=1.0):
     return torch.exp(-dist2 / (2 * sigma ** 2))
 
 
-def channel_statistics(img, eps=1e-5):
-    """Per-channel mean and std (sqrt(unbiased var + eps)) of (N, C, H, W) -> two (N, C)."""
-    flat = img.flatten(2)
-    return flat.mean(-1), (flat.var(-1) + eps).sqrt()
-
-
 def style_loss(img, reference):
     """CPGAN's illumination ("style") loss: MSE of the per-channel RGB means plus MSE
-    of the stds of ``img`` against ``reference`` (AdaIN's statistics of the images)."""
-    (mean, std), (ref_mean, ref_std) = channel_statistics(img), channel_statistics(reference)
+    of the stds of ``img`` against ``reference`` (AdaIN's statistics of the images, with
+    the source's unbiased variance)."""
+    (mean, std), (ref_mean, ref_std) = (feature_statistics(x, unbiased=True) for x in (img, reference))
     return F.mse_loss(mean, ref_mean) + F.mse_loss(std, ref_std)
 
 

@@ -4,7 +4,6 @@ import math
 import torch
 import torch.nn.functional as F
 
-from dapfsr.models.decoders import load_stylegan2_checkpoint
 from dapfsr.registry import MODELS
 from dapfsr.utils.matlab_resize import imresize
 from .base_face_sr_model import BaseFaceSRModel
@@ -77,11 +76,7 @@ class DAPFSR(BaseFaceSRModel):
                  synthetic_affine=dict(rotation=10.0, translation=4 / 128, scale=(0.9, 1.1)),
                  data_preprocessor=dict(type='FaceSRDataPreprocessor'), init_cfg=None):
         super().__init__(data_preprocessor=data_preprocessor, init_cfg=init_cfg)
-        self.decoder = MODELS.build(decoder)
-        if decoder_checkpoint is not None:
-            load_stylegan2_checkpoint(self.decoder, decoder_checkpoint, prefix=decoder_checkpoint_prefix)
-            self.self_loading_modules = self.self_loading_modules + ('decoder', )
-        self.decoder.requires_grad_(False)
+        self.build_frozen_decoder(decoder, decoder_checkpoint, decoder_checkpoint_prefix)
         encoder = dict(encoder)
         for key, value in (('num_latents', self.decoder.num_latents),
                            ('style_channels', self.decoder.style_channels)):

@@ -15,7 +15,6 @@ import torch
 import torch.nn.functional as F
 from mmengine.logging import print_log
 
-from dapfsr.models.decoders import load_stylegan2_checkpoint
 from dapfsr.registry import MODELS, OPTIMIZERS
 from dapfsr.utils.matlab_resize import imresize
 from .base_face_sr_model import BaseFaceSRModel
@@ -142,11 +141,7 @@ class PULSE(BaseFaceSRModel):
                  gaussian_fit_samples=1_000_000, out_size=None,
                  data_preprocessor=dict(type='FaceSRDataPreprocessor')):
         super().__init__(data_preprocessor=data_preprocessor)
-        self.decoder = MODELS.build(decoder)
-        if decoder_checkpoint is not None:
-            load_stylegan2_checkpoint(self.decoder, decoder_checkpoint, prefix=decoder_checkpoint_prefix)
-            self.self_loading_modules = ('decoder', )
-        self.decoder.requires_grad_(False).eval()
+        self.build_frozen_decoder(decoder, decoder_checkpoint, decoder_checkpoint_prefix).eval()
         num_noises = self.decoder.num_injected_noises
         if not 0 <= num_trainable_noises <= num_noises:
             raise ValueError(f'num_trainable_noises={num_trainable_noises}: the decoder has '

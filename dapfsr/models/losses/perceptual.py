@@ -13,6 +13,16 @@ from dapfsr.registry import MODELS
 from dapfsr.utils.pretrained import load_pretrained_weights, shipped_efficientnet_lite0_weights
 from ..archs import EfficientNetLite0, imagenet_normalize
 
+def check_layer_weights(weights, num_layers, layers=None):
+    """Per-layer loss weights of ``num_layers`` feature layers (default 1 each); another
+    count is a ValueError naming both (and the ``layers``' names, when given)."""
+    weights = [1.0] * num_layers if weights is None else list(weights)
+    if len(weights) != num_layers:
+        raise ValueError(f'perceptual_layer_weights has {len(weights)} entries for {num_layers} layers'
+                         + (f' {tuple(layers)}' if layers is not None else ''))
+    return weights
+
+
 VGG19_CONFIG = torchvision.models.vgg.cfgs['E']  # torchvision's VGG-19 ``features`` layout
 
 
@@ -50,13 +60,8 @@ class FrozenFeatureExtractor(nn.Module):
         self.indices = [layer_names.index(name) for name in layers]
 
     def layer_weights(self, weights=None):
-        """The per-layer loss weights a model gives these features: one per layer of
-        ``layers`` (default 1 each); another count is a ValueError naming both."""
-        weights = [1.0] * len(self.layers) if weights is None else list(weights)
-        if len(weights) != len(self.layers):
-            raise ValueError(f'perceptual_layer_weights has {len(weights)} entries for '
-                             f'{len(self.layers)} layers {self.layers}')
-        return weights
+        """The per-layer loss weights a model gives these features (:func:`check_layer_weights`)."""
+        return check_layer_weights(weights, len(self.layers), self.layers)
 
     def freeze(self):
         self.requires_grad_(False)

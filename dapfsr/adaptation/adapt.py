@@ -21,7 +21,8 @@ def adapt(model, exemplars, adaptation, seed=0):
     """Adapt ``model`` in place to a target domain from K exemplars (Algorithm 1).
 
     Args:
-        model: A model with the adaptation surface of :class:`DAPFSR`.
+        model: A face-SR model with the adaptation surface of
+            :class:`~dapfsr.models.BaseFaceSRModel`.
         exemplars: :class:`Exemplars` (HR / LR in the model's range), packed protocol
             samples (``OneShotProtocol.exemplars(task)``), or ``dict(hr=paths, lr=paths)``
             of image files (``lr`` None: made by the adaptation's degradation).
@@ -48,9 +49,9 @@ def as_exemplars(model, exemplars, adaptation):
 
 
 @torch.no_grad()
-def super_resolve_latents(model, lr):
-    """SR of LR faces (N, C, h, w) in [-1, 1] through the latent codes: D(E(lr)), in [-1, 1]."""
-    return model.decode(model.encode_latents(lr))
+def super_resolve_tensor(model, lr):
+    """The model's SR faces (N, 3, H, W) in [-1, 1] of LR faces (N, C, h, w) in [-1, 1]."""
+    return model(lr, mode='tensor')
 
 
 def adapt_and_save(model, exemplars, adaptation, out_file, source_checkpoint, record=None, seed=0):
@@ -62,7 +63,7 @@ def adapt_and_save(model, exemplars, adaptation, out_file, source_checkpoint, re
     exemplars were) in the file's meta.
 
     Args:
-        model: A model with the adaptation surface of :class:`DAPFSR`.
+        model: As for :func:`adapt`.
         exemplars: As for :func:`adapt`.
         adaptation (dict): The adaptation config.
         out_file (str): The adapted-parameter file.
@@ -79,7 +80,7 @@ def adapt_and_save(model, exemplars, adaptation, out_file, source_checkpoint, re
     built = MODELS.build(adaptation)
     exemplars = as_exemplars(model, exemplars, built)
     model.eval()
-    before = super_resolve_latents(model, exemplars.lr)
+    before = super_resolve_tensor(model, exemplars.lr)
     source_state = {k: v.detach().clone() for k, v in model.state_dict().items()}
     adapted = adapt(model, exemplars, built, seed=seed)
     keys = save_adapted_parameters(model, out_file, source_checkpoint, adaptation=adaptation,
@@ -96,7 +97,7 @@ def exemplar_grids(model, adapted, before):
         return (x + 1) / 2
 
     exemplars = adapted.exemplars
-    after = super_resolve_latents(model, exemplars.lr)
+    after = super_resolve_tensor(model, exemplars.lr)
     grids = [('damma_exemplars', [[unit(x) for x in row] for row in zip(exemplars.lr, before, after, exemplars.hr)],
               ['LR', 'source SR', 'adapted SR', 'HR'])]
     augmenter = adapted.adaptation.augmenter

@@ -12,7 +12,7 @@ from .degradation import PipelineDegradation
 
 @MODELS.register_module()
 class DAMMA:
-    r"""Adapt a trained DAP-FSR model to a target domain from K exemplar pairs.
+    r"""Adapt a trained face-SR model to a target domain from K exemplar pairs.
 
     Algorithm 1, with the augmenter making the target-style pairs::
 
@@ -25,10 +25,11 @@ class DAMMA:
 
     Choices where the paper is silent:
 
-    - What phi is trained against (line 8): Eq. 5 (``model.loss``: MSE + perceptual
-      MSE) between the model's SR output G_phi(mu_w + E(LR) sigma_w) and HR, on a
-      batch of the ``batch_size`` generated pairs plus the K real exemplar
-      pairs. The generated HR faces are drawn by the current decoder and carry
+    - What phi is trained against (line 8): the model's ``adaptation_loss`` (DAP-FSR:
+      Eq. 5, MSE + perceptual MSE) between its SR output (``adaptation_forward``;
+      DAP-FSR: G_phi(mu_w + E(LR) sigma_w)) and HR, on a batch of the generated pairs
+      plus the K real exemplar pairs. Any face-SR model with that surface adapts
+      (:class:`~dapfsr.models.BaseFaceSRModel`), e.g. a baseline behind ASM. The generated HR faces are drawn by the current decoder and carry
       no gradient: they are the targets, and only the SR path learns. The
       generated pairs teach the decoder to render the target style from what
       the encoder makes of target-style LR faces; the real exemplars anchor it
@@ -40,7 +41,10 @@ class DAMMA:
       optimizer is a config choice (``optimizer``, Adam by default, whose step
       does not depend on the scale of the perceptual features; ``type='SGD'``
       gives the literal rule), rebuilt for alpha at every outer iteration as
-      alpha restarts from alpha_0.
+      alpha restarts from alpha_0. ``augmenter_optimizer`` may give the augmenter
+      its own rule (ASM's normalised ascent is SGD on ``-20 log L``).
+    - An augmenter whose :meth:`~BaseAugmenter.loss` returns None in an inner
+      iteration is not stepped in it (ASM trains phi on the sampled style first).
     - The encoder, the perceptual extractor and every decoder tensor outside
       the trainable set stay bit-identical; the model runs in eval mode.
 
@@ -56,11 +60,15 @@ class DAMMA:
             HR ones (``results['gt']`` -> ``results['lr']``), as in the
             training data; given to the augmenter and used for exemplars
             without an LR file.
-        trainable (str): ``'style_modulation'``: phi, the AdaIN affines of
-            every modulated conv and to_rgb (Table 2, F); ``'decoder'``: every
-            decoder parameter the W+ path uses, i.e. all but the mapping
-            network (Table 2, D and E).
+        trainable (str): The model's parameter group to adapt (its
+            ``adaptation_parameter_groups``). DAP-FSR and PULSE:
+            ``'style_modulation'``: phi, the AdaIN affines of every modulated conv
+            and to_rgb (Table 2, F); ``'decoder'``: every decoder parameter the W+
+            path uses, i.e. all but the mapping network (Table 2, D and E). MTDN,
+            CPGAN: ``'generator'``.
         optimizer (dict): Optimizer config without ``params`` and ``lr``.
+        augmenter_optimizer (dict, optional): The same for the augmenter's
+            parameters; None: ``optimizer``.
         log_interval (int): Inner iterations between log lines.
         exemplar_weight (float, optional): Share of Eq. 5 that the K real exemplar
             pairs get in each phi step, the generated pairs the rest:
@@ -68,18 +76,14 @@ class DAMMA:
             batch (the exemplars then weigh K / (K + batch_size)).
     """
 
-    TRAINABLE = ('style_modulation', 'decoder')
-
     def __init__(self, outer_iters, inner_iters, batch_size, lr_alpha, lr_phi,
                  augmenter=dict(type='SoftLatentMixing'), degradation=None,
                  trainable='style_modulation', optimizer=dict(type='Adam'), log_interval=10,
-                 exemplar_weight=None):
+                 exemplar_weight=None, augmenter_optimizer=None):
         for name, value in (('outer_iters', outer_iters), ('inner_iters', inner_iters),
                             ('batch_size', batch_size)):
             if int(value) != value or value < 1:
                 raise ValueError(f'DAMMA {name} must be a positive integer, got {value!r}')
-        if trainable not in self.TRAINABLE:
-            raise ValueError(f'DAMMA trainable must be one of {self.TRAINABLE}, got {trainable!r}')
         self.outer_iters, self.inner_iters = int(outer_iters), int(inner_iters)
         self.batch_size = int(batch_size)
         self.lr_alpha, self.lr_phi = lr_alpha, lr_phi
@@ -89,6 +93,7 @@ class DAMMA:
         self.augmenter = augmenter
         self.trainable = trainable
         self.optimizer = dict(optimizer)
+        self.augmenter_optimizer = dict(augmenter_optimizer or optimizer)
         self.log_interval = log_interval
         if exemplar_weight is not None and not 0 <= exemplar_weight <= 1:
             raise ValueError(f'DAMMA exemplar_weight must lie in [0, 1], got {exemplar_weight!r}')
@@ -97,21 +102,17 @@ class DAMMA:
 
     def trainable_parameters(self, model):
         """The adapted parameters as (name in ``model.state_dict()``, Parameter)."""
-        decoder = model.decoder
-        if self.trainable == 'style_modulation':
-            named = decoder.style_modulation_parameters()
-        else:
-            named = [(n, p) for n, p in decoder.named_parameters() if not n.startswith('style_mapping.')]
-        return [(f'decoder.{n}', p) for n, p in named]
+        return model.adaptable_parameters(self.trainable)
 
-    def build_optimizer(self, params, lr):
-        return OPTIMIZERS.build(dict(self.optimizer, params=params, lr=lr))
+    @staticmethod
+    def build_optimizer(cfg, params, lr):
+        return OPTIMIZERS.build(dict(cfg, params=params, lr=lr))
 
     def run(self, model, exemplars, seed=None):
         """Adapt ``model`` in place.
 
         Args:
-            model: A DAPFSR model (or a wrapper of one) loaded from the source checkpoint.
+            model: A face-SR model (or a wrapper of one) loaded from the source checkpoint.
             exemplars (Exemplars): The K target pairs in [-1, 1].
             seed (int, optional): Seeds python, numpy and torch first, so two
                 runs give identical parameters.
@@ -135,9 +136,7 @@ class DAMMA:
             p.requires_grad_(True)
         if self.degradation is not None:
             self.degradation.reset()
-        phi_optimizer = self.build_optimizer(params, self.lr_phi)
-        with torch.no_grad():
-            exemplar_latents = model.encode_latents(exemplars.lr)
+        phi_optimizer = self.build_optimizer(self.optimizer, params, self.lr_phi)
         print_log(f'DAMMA: {self.outer_iters} x {self.inner_iters} iterations, {len(exemplars)} '
                   f'exemplar(s), {self.batch_size} generated pairs per step, adapting '
                   f'{sum(p.numel() for p in params)} parameters ({self.trainable})', logger='current')
@@ -150,16 +149,16 @@ class DAMMA:
                     self.augmenter.reset(model, exemplars, self.batch_size)
                     alpha_params = [p for p in self.augmenter.parameters() if p.requires_grad]
                     if alpha_params:
-                        alpha_optimizer = self.build_optimizer(alpha_params, self.lr_alpha)
+                        alpha_optimizer = self.build_optimizer(self.augmenter_optimizer, alpha_params,
+                                                               self.lr_alpha)
                 for inner in range(self.inner_iters):
                     record = dict(outer=outer, inner=inner)
-                    if alpha_optimizer is not None:
-                        record.update(self.step(alpha_optimizer, alpha_params,
-                                                self.augmenter.loss(model, exemplars)))
+                    augmenter_losses = self.augmenter.loss(model, exemplars) if alpha_optimizer else None
+                    if augmenter_losses:
+                        record.update(self.step(alpha_optimizer, alpha_params, augmenter_losses))
                     if self.augmenter is not None:
                         record.update(self.augmenter.log_values())
-                    record.update(self.step(phi_optimizer, params,
-                                            self.phi_loss(model, exemplars, exemplar_latents)))
+                    record.update(self.step(phi_optimizer, params, self.phi_loss(model, exemplars)))
                     self.history.append(record)
                     self.log(record)
         finally:
@@ -177,20 +176,18 @@ class DAMMA:
         optimizer.step()
         return {name: loss.item() for name, loss in losses.items()}
 
-    def phi_loss(self, model, exemplars, exemplar_latents):
+    def phi_loss(self, model, exemplars):
         """Eq. 5 on the generated pairs plus the exemplars (Algorithm 1, line 8)."""
-        hr, latents = exemplars.hr, exemplar_latents
+        hr, lr, num = exemplars.hr, exemplars.lr, 0
         if self.augmenter is not None:
             gen_hr, gen_lr = self.augmenter.generate(model, exemplars, self.batch_size)
-            with torch.no_grad():
-                latents = torch.cat([model.encode_latents(gen_lr), latents])
-            hr = torch.cat([gen_hr, hr])
-        sr = model.decode(latents)
+            hr, lr, num = torch.cat([gen_hr, hr]), torch.cat([gen_lr, lr]), gen_hr.shape[0]
+        sr = model.adaptation_forward(lr)
         if self.augmenter is None or self.exemplar_weight is None:
-            return model.loss(sr, hr)
-        # model.loss averages over its batch: the generated and the real pairs separately
-        num = self.batch_size
-        generated, real = model.loss(sr[:num], hr[:num]), model.loss(sr[num:], hr[num:])
+            return model.adaptation_loss(sr, hr)
+        # the loss averages over its batch: the generated and the real pairs separately
+        generated = model.adaptation_loss(sr[:num], hr[:num])
+        real = model.adaptation_loss(sr[num:], hr[num:])
         return {name: (1 - self.exemplar_weight) * generated[name] + self.exemplar_weight * real[name]
                 for name in generated}
 

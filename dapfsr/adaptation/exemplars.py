@@ -67,10 +67,10 @@ def load_exemplar_files(model, degradation, hr_paths, lr_paths=None):
     """Exemplars from image files; missing LR faces are made by ``degradation``.
 
     Args:
-        model: The DAPFSR model (its decoder's ``out_size`` is the HR size).
+        model: The face-SR model (its ``hr_size`` is the HR size).
         degradation (PipelineDegradation): Makes LR faces of the training
             data's kind; also fixes the expected LR size.
-        hr_paths (str | Sequence[str]): K HR face files (H = W = the decoder's size).
+        hr_paths (str | Sequence[str]): K HR face files (H = W = the model's HR size).
         lr_paths (str | Sequence[str], optional): K LR face files, paired by order.
 
     Returns:
@@ -82,7 +82,7 @@ def load_exemplar_files(model, degradation, hr_paths, lr_paths=None):
     if lr_paths and len(lr_paths) != len(hr_paths):
         raise ValueError(f'{len(hr_paths)} HR exemplars but {len(lr_paths)} LR exemplars; '
                          'give one LR file per HR file, in the same order, or none')
-    hr = read_exemplar_batch(model, hr_paths, model.decoder.out_size, 'HR')
+    hr = read_exemplar_batch(model, hr_paths, model.hr_size, 'HR')
     degraded = degradation(hr)
     if not lr_paths:
         return Exemplars(hr, degraded)

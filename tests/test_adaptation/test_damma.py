@@ -153,8 +153,12 @@ def test_an_adaptation_to_two_exemplars_learns_from_both():
     assert not torch.allclose(phis['both'], phis['first replaced'])
 
 
-@pytest.mark.parametrize('bad, message', [(dict(trainable='encoder'), 'trainable'),
-                                          (dict(inner_iters=0), 'inner_iters'),
+def test_a_trainable_group_the_model_lacks_is_named():
+    with pytest.raises(ValueError, match="cannot adapt 'encoder'.*style_modulation"):
+        MODELS.build(damma_cfg(trainable='encoder')).run(build_tiny_model(), make_exemplars(), seed=0)
+
+
+@pytest.mark.parametrize('bad, message', [(dict(inner_iters=0), 'inner_iters'),
                                           (dict(augmenter=dict(type='SoftLatentMixing', alpha_init=1.0)),
                                            'alpha_init')])
 def test_bad_settings_are_named(bad, message):
@@ -170,16 +174,14 @@ def test_augmenter_needs_a_degradation():
 def test_exemplar_weight_splits_eq5_between_generated_and_real_pairs():
     model = build_tiny_model()
     exemplars = make_exemplars(num=2)
-    with torch.no_grad():
-        exemplar_latents = model.encode_latents(exemplars.lr)
     losses = {}
     for weight in (None, 0.0, 0.25, 1.0):
         damma = MODELS.build(damma_cfg(batch_size=3, exemplar_weight=weight))
         set_random_seed(0)  # the same generated pairs (latents, affines) for every weight
         damma.augmenter.reset(model, exemplars, 3)
-        losses[weight] = {k: v.item() for k, v in damma.phi_loss(model, exemplars, exemplar_latents).items()}
+        losses[weight] = {k: v.item() for k, v in damma.phi_loss(model, exemplars).items()}
     with torch.no_grad():
-        real = model.loss(model.decode(exemplar_latents), exemplars.hr)
+        real = model.loss(model.decode(model.encode_latents(exemplars.lr)), exemplars.hr)
     for name in ('loss_pixel', 'loss_perceptual'):
         assert losses[1.0][name] == pytest.approx(real[name].item(), rel=1e-5)  # exemplars alone
         generated = losses[0.0][name]

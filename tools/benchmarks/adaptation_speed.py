@@ -64,8 +64,8 @@ def instrument(model, damma, timer):
     timer.wrap(damma, 'step', 'backward')
     build_optimizer = damma.build_optimizer
 
-    def timed_optimizer(params, lr):
-        optimizer = build_optimizer(params, lr)
+    def timed_optimizer(cfg, params, lr):
+        optimizer = build_optimizer(cfg, params, lr)
         timer.wrap(optimizer, 'step', 'optimizer step')
         return optimizer
     damma.build_optimizer = timed_optimizer

@@ -16,11 +16,13 @@ class BaseFaceSRModel(BaseModel):
     (trainable models). ``self_loading_modules`` names the sub-modules that load
     their own pretrained weights when built, which a checkpoint may leave out.
 
-    A model that one-shot adaptation (``dapfsr.adaptation``, Algorithm 1) can adapt
-    also gives :meth:`encode_latents`, :meth:`decode`, ``loss(sr, gt)`` (Eq. 5),
-    ``perceptual`` (the feature extractor F, a module returning a list of maps with
-    ``perceptual_layer_weights``) and ``decoder`` (a ``StyleGANDecoder``, whose
-    ``style_modulation_parameters()`` are phi).
+    One-shot adaptation (``dapfsr.adaptation``: DAMMA's loop with any augmenter) fine-tunes
+    a model through :meth:`adaptation_parameter_groups` (what a config's ``trainable`` may
+    name), :meth:`adaptation_forward` (SR with gradients) and :meth:`adaptation_loss`;
+    :attr:`hr_size` is the side of its exemplar HR faces. The latent-code augmenters
+    (latent mixing, style transfer of decoder faces) also need :meth:`encode_latents`,
+    :meth:`decode`, ``perceptual`` (the feature extractor F, a module returning a list of
+    maps with ``perceptual_layer_weights``) and ``decoder`` (a ``StyleGANDecoder``).
 
     Args:
         data_preprocessor (dict | nn.Module): ``FaceSRDataPreprocessor`` config.
@@ -44,6 +46,43 @@ class BaseFaceSRModel(BaseModel):
             self.self_loading_modules = self.self_loading_modules + ('decoder', )
         self.decoder.requires_grad_(False)
         return self.decoder
+
+    @property
+    def hr_size(self):
+        """Side of the HR faces the model draws."""
+        raise NotImplementedError(f'{type(self).__name__} does not say its HR size')
+
+    def adaptation_parameter_groups(self):
+        """What adaptation may fine-tune: ``{trainable: [(state-dict name, Parameter)]}``."""
+        return {}
+
+    def adaptable_parameters(self, trainable):
+        """The (state-dict name, Parameter) pairs of the group ``trainable``; a name the
+        model does not have is a ValueError naming the ones it has."""
+        groups = self.adaptation_parameter_groups()
+        if trainable not in groups:
+            raise ValueError(f'{type(self).__name__} cannot adapt {trainable!r}: its adaptation '
+                             f'trainable is one of {tuple(groups) or "(none)"}')
+        return groups[trainable]
+
+    def decoder_parameter_groups(self):
+        """The groups of a model whose SR faces are drawn by ``self.decoder``: phi, the AdaIN
+        affines (``'style_modulation'``, Table 2 F), or every decoder parameter the W+ path
+        uses, i.e. all but the mapping network (``'decoder'``, Table 2 D and E)."""
+        decoder = self.decoder
+        synthesis = [(n, p) for n, p in decoder.named_parameters() if not n.startswith('style_mapping.')]
+        return {name: [(f'decoder.{n}', p) for n, p in named]
+                for name, named in (('style_modulation', decoder.style_modulation_parameters()),
+                                    ('decoder', synthesis))}
+
+    def adaptation_forward(self, lr):
+        """SR faces (N, 3, H, W) in [-1, 1] of LR faces (N, 3, h, w), with gradients to the
+        adapted parameters (and, where the model allows, to ``lr``)."""
+        return self(lr, mode='tensor')
+
+    def adaptation_loss(self, sr, hr):
+        """The loss adaptation fine-tunes on: dict of named scalars for SR / HR faces."""
+        raise NotImplementedError(f'{type(self).__name__} has no adaptation loss')
 
     def encode_latents(self, lr):
         """LR faces (N, 3, h, w) in [-1, 1] -> latent codes (N, L, D) (adaptable models)."""

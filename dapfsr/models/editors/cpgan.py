@@ -169,6 +169,25 @@ class CPGAN(BaseFaceSRModel):
                                     for s in data_samples], device=device)
         return points.float(), detected
 
+    def content_losses(self, sr, gt, style_reference):
+        """The face stream's pixel, style and perceptual terms."""
+        return dict(loss_pixel=self.pixel_loss_weight * F.mse_loss(sr, gt),
+                    loss_style=self.style_loss_weight * style_loss(sr, style_reference),
+                    loss_perceptual=self.perceptual_loss_weight * self.perceptual_loss(sr, gt))
+
+    @property
+    def hr_size(self):
+        return self.discriminator.in_size
+
+    def adaptation_parameter_groups(self):
+        return {'generator': [(f'generator.{n}', p) for n, p in self.generator.named_parameters()]}
+
+    def adaptation_loss(self, sr, hr):
+        """The face stream's content terms against the HR face (style reference: the HR face
+        itself); no adversarial term (D knows only the source domain) and no heatmap term
+        (adaptation pairs have no landmarks)."""
+        return self.content_losses(sr, hr, hr)
+
     def loss(self, lr, data_samples):
         """The generator's losses on a batch (LR faces in [-1, 1], samples with HR faces
         and, for the heatmap terms, landmarks). Returns (losses, SR faces)."""
@@ -182,12 +201,9 @@ class CPGAN(BaseFaceSRModel):
         if sr.shape[-2:] != gt.shape[-2:]:
             raise ValueError(f'HR faces are {tuple(gt.shape[-2:])} but the generator makes '
                              f'{tuple(sr.shape[-2:])} from {tuple(lr.shape[-2:])} px LR faces')
-        reference = gt if self.style_reference == 'gt' else guide_hr
-        losses = dict(loss_pixel=self.pixel_loss_weight * F.mse_loss(sr, gt),
-                      loss_style=self.style_loss_weight * style_loss(sr, reference),
-                      loss_adversarial=self.adversarial_loss_weight
-                      * self.gan_loss.generator_loss(self.discriminator(sr)),
-                      loss_perceptual=self.perceptual_loss_weight * self.perceptual_loss(sr, gt))
+        losses = self.content_losses(sr, gt, gt if self.style_reference == 'gt' else guide_hr)
+        losses['loss_adversarial'] = (self.adversarial_loss_weight
+                                      * self.gan_loss.generator_loss(self.discriminator(sr)))
         if self.guide_loss:
             losses.update(loss_guide_pixel=self.pixel_loss_weight * F.mse_loss(out['guide_sr'], guide_hr),
                           loss_guide_perceptual=self.perceptual_loss_weight

@@ -99,6 +99,17 @@ class DAPFSR(BaseFaceSRModel):
         self.decoder.eval()  # frozen G (sec. 4.1)
         return self
 
+    @property
+    def hr_size(self):
+        return self.decoder.out_size
+
+    def adaptation_parameter_groups(self):
+        return self.decoder_parameter_groups()
+
+    def adaptation_loss(self, sr, hr):
+        """Eq. 5, as in training (Algorithm 1, line 8)."""
+        return self.loss(sr, hr)
+
     def encode_latents(self, lr):
         """LR faces (N, 3, h, w) in [-1, 1] -> W+ codes (N, L, D), Eq. 2."""
         offsets = self.encoder(lr)

@@ -206,6 +206,17 @@ class MTDN(BaseFaceSRModel):
         """The LR side the generator takes (read by tools/infer.py)."""
         return self.generator.in_size
 
+    @property
+    def hr_size(self):
+        return self.generator.out_size
+
+    def adaptation_parameter_groups(self):
+        return {'generator': [(f'generator.{n}', p) for n, p in self.generator.named_parameters()]}
+
+    def adaptation_loss(self, sr, hr):
+        """MTDN's content term, the MSE (its discriminator knows only the source domain)."""
+        return dict(loss_mse=F.mse_loss(sr, hr))
+
     def forward(self, inputs, data_samples=None, mode='tensor'):
         if mode not in ('loss', 'predict', 'tensor'):
             raise ValueError(f'mode must be "loss", "predict" or "tensor", got {mode!r}')

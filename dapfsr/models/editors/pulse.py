@@ -132,13 +132,15 @@ class PULSE(BaseFaceSRModel):
         out_size (int, optional): Resize the output (MATLAB bicubic) to this side,
             e.g. for a public 256 / 1024 px decoder on a 128 px benchmark; None: the
             decoder's size.
+        adaptation_steps (int): Search steps per face in :meth:`adaptation_forward`
+            (one-shot adaptation redraws many faces; a short search keeps it affordable).
         data_preprocessor (dict): FaceSRDataPreprocessor config.
     """
 
     def __init__(self, decoder, decoder_checkpoint=None, decoder_checkpoint_prefix=None, steps=100,
                  optimizer=dict(type='Adam', lr=0.4), l2_weight=100.0, geocross_weight=0.05,
                  eps=2e-3, num_trainable_noises=4, zeroed_noises=(-1, ), seed=0,
-                 gaussian_fit_samples=1_000_000, out_size=None,
+                 gaussian_fit_samples=1_000_000, out_size=None, adaptation_steps=20,
                  data_preprocessor=dict(type='FaceSRDataPreprocessor')):
         super().__init__(data_preprocessor=data_preprocessor)
         self.build_frozen_decoder(decoder, decoder_checkpoint, decoder_checkpoint_prefix).eval()
@@ -161,6 +163,7 @@ class PULSE(BaseFaceSRModel):
         self.seed = seed
         self.gaussian_fit_samples = gaussian_fit_samples
         self.out_size = out_size
+        self.adaptation_steps = adaptation_steps
         self.register_buffer('fit_mean', None, persistent=False)
         self.register_buffer('fit_std', None, persistent=False)
         self.decoder.register_load_state_dict_post_hook(self._forget_gaussian_fit)
@@ -212,20 +215,22 @@ class PULSE(BaseFaceSRModel):
             noises[i].requires_grad_()
         return z, noises
 
-    def search(self, lr, seeds):
+    def search(self, lr, seeds, steps=None):
         """LR faces (N, 3, h, w) in [-1, 1] -> the best faces (N, 3, H, W) in [-1, 1],
-        their W+ codes (N, L, D) and best L2 (N,)."""
-        num = lr.shape[0]
+        their W+ codes (N, L, D), best L2 (N,) and noise maps (list of (N, 1, s, s)),
+        after ``steps`` (default ``self.steps``) steps."""
+        num, steps = lr.shape[0], steps or self.steps
         target = (lr + 1) / 2
         z, noises = self.initial_variables(seeds)
         params = [z] + noises[:self.num_trainable_noises]
         optimizer = SphericalOptimizer(OPTIMIZERS.build(dict(self.optimizer_cfg, params=params)))
         scheduler = torch.optim.lr_scheduler.LambdaLR(
-            optimizer.optimizer, lambda step: linear_1cycle_drop(step, self.steps))
+            optimizer.optimizer, lambda step: linear_1cycle_drop(step, steps))
         best_loss = lr.new_full((num, ), math.inf)
         best_l2 = lr.new_full((num, ), math.inf)
         best_img, best_w = None, None
-        for _ in range(self.steps):
+        best_noises = [noise.detach().clone() for noise in noises]
+        for _ in range(steps):
             w = self.latent_transform(z)
             img = (self.decoder(w, input_is_latent=True, injected_noise=noises) + 1) / 2
             l2 = (imresize(img, size=tuple(lr.shape[-2:])) - target).square().mean((1, 2, 3))
@@ -238,14 +243,39 @@ class PULSE(BaseFaceSRModel):
                 best_l2 = torch.where(better, l2, best_l2)
                 best_img[better] = img[better]
                 best_w[better] = w[better]
+                for best, noise in zip(best_noises[:self.num_trainable_noises], noises):
+                    best[better] = noise[better]
             optimizer.zero_grad()
-            loss.sum().backward()
+            loss.sum().backward(inputs=params)  # not into a decoder that is being adapted
             optimizer.step()
             scheduler.step()
-        sr = best_img * 2 - 1
+        return self.resize_output(best_img * 2 - 1), best_w, best_l2, best_noises
+
+    def resize_output(self, sr):
         if self.out_size is not None and self.out_size != sr.shape[-1]:
-            sr = imresize(sr, size=(self.out_size, self.out_size))
-        return sr, best_w, best_l2
+            return imresize(sr, size=(self.out_size, self.out_size))
+        return sr
+
+    @property
+    def hr_size(self):
+        return self.out_size or self.decoder.out_size
+
+    def adaptation_parameter_groups(self):
+        return self.decoder_parameter_groups()
+
+    def adaptation_forward(self, lr):
+        """The searched faces redrawn with gradients to the decoder: G(w*, n*), w* and the
+        noise maps n* of a ``adaptation_steps`` search (no gradient through the search, so
+        none to ``lr``)."""
+        with torch.enable_grad():
+            _, latents, _, noises = self.search(lr, self.face_seeds(lr.shape[0], None),
+                                                steps=self.adaptation_steps)
+        return self.resize_output(self.decoder(latents, input_is_latent=True, injected_noise=noises))
+
+    def adaptation_loss(self, sr, hr):
+        """Pixel MSE of the redrawn search results to the HR faces: the decoder learns to
+        draw target-style faces where the search finds them."""
+        return dict(loss_pixel=F.mse_loss(sr, hr))
 
     def face_seeds(self, num, data_samples):
         indices = [s.metainfo.get('sample_idx') for s in data_samples] if data_samples else []
@@ -260,7 +290,7 @@ class PULSE(BaseFaceSRModel):
         start = time.perf_counter()
         seeds = self.face_seeds(inputs.shape[0], data_samples)
         with torch.enable_grad():  # the test loops run under no_grad
-            sr, latents, l2 = self.search(inputs, seeds)
+            sr, latents, l2, _ = self.search(inputs, seeds)
         seconds = time.perf_counter() - start
         print_log(f'PULSE: {len(seeds)} faces (seeds {seeds[0]}..{seeds[-1]}), {self.steps} steps in '
                   f'{seconds:.1f} s ({seconds / len(seeds):.2f} s/face); best L2 min {l2.min():.2e} '

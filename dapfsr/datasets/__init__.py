@@ -1,6 +1,7 @@
 from .base_face_dataset import BaseFaceDataset
 from .casia_nirvis_dataset import CASIANIRVISDataset
 from .celeba_dataset import CelebADataset, CelebAHQDataset
+from .content_style_dataset import ContentStyleDataset  # noqa: F401
 from .image_folder_dataset import ImageFolderDataset
 from .multipie_dataset import MultiPIEDataset
 from .protocol import OneShotProtocol, OneShotTask, protocol_config

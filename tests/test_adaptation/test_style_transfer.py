@@ -6,7 +6,7 @@ import torch
 from adaptation_helpers import DEGRADATION, HR_SIZE, LR_SIZE, build_tiny_model, make_exemplars
 
 from dapfsr.adaptation import feature_statistics
-from dapfsr.adaptation.augmenters.style_transfer import adain_decoder, adain_encoder
+from dapfsr.models.archs.adain import AdaINDecoder, adain_encoder
 from dapfsr.registry import MODELS
 
 # Conv positions in pytorch-AdaIN's `vgg` (to relu4_1) and `decoder` Sequentials: their
@@ -27,16 +27,16 @@ def adain_weights(tmp_path_factory):
     encoder = adain_encoder().state_dict()
     encoder['31.weight'] = torch.zeros(512, 512, 3, 3)  # the full file goes on to relu5_4
     torch.save(encoder, root / 'vgg_normalised.pth')
-    torch.save(adain_decoder().state_dict(), root / 'decoder.pth')
+    torch.save(AdaINDecoder().state_dict(), root / 'decoder.pth')
     return str(root / 'vgg_normalised.pth'), str(root / 'decoder.pth')
 
 
 def test_layouts_match_the_reference_implementation():
     assert conv_indices(adain_encoder()) == REFERENCE_ENCODER_CONVS
-    assert conv_indices(adain_decoder()) == REFERENCE_DECODER_CONVS
+    assert conv_indices(AdaINDecoder()) == REFERENCE_DECODER_CONVS
     x = torch.rand(1, 3, 32, 32)
     assert adain_encoder()(x).shape == (1, 512, 4, 4)
-    assert adain_decoder()(adain_encoder()(x)).shape == (1, 3, 32, 32)
+    assert AdaINDecoder()(adain_encoder()(x)).shape == (1, 3, 32, 32)
 
 
 def test_adain_refuses_to_run_without_trained_weights(tmp_path, adain_weights):

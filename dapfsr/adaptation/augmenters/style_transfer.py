@@ -9,51 +9,12 @@ import os.path as osp
 import torch
 import torch.nn as nn
 
+from dapfsr.models.archs.adain import AdaINDecoder, adain_encoder, adaptive_instance_norm
 from dapfsr.registry import MODELS
 from dapfsr.utils.checkpoint import (load_checkpoint_file, load_state_dict_checked,
                                      state_dict_from_checkpoint)
 from ..losses import feature_statistics
 from .base import BaseAugmenter
-
-# VGG-19 "normalised" encoder of Huang and Belongie (2017) up to relu4_1, in the
-# layer order (and so the state-dict keys) of pytorch-AdaIN's ``vgg`` Sequential:
-# a 1x1 conv that does the Caffe preprocessing of [0, 1] RGB, then 3x3 convs with
-# reflection padding (out channels below). 'M' = 2x2 max pool (ceil mode).
-ADAIN_ENCODER_LAYOUT = (64, 64, 'M', 128, 128, 'M', 256, 256, 256, 256, 'M', 512)
-# Its mirror: (in, out) 3x3 convs, 'U' = nearest x2.
-ADAIN_DECODER_LAYOUT = ((512, 256), 'U', (256, 256), (256, 256), (256, 256), (256, 128), 'U',
-                        (128, 128), (128, 64), 'U', (64, 64), (64, 3))
-
-
-def adain_encoder():
-    """VGG-19 relu1_1..relu4_1 (31 modules): (N, 3, H, W) in [0, 1] -> (N, 512, H/8, W/8)."""
-    layers, channels = [nn.Conv2d(3, 3, 1)], 3
-    for entry in ADAIN_ENCODER_LAYOUT:
-        if entry == 'M':
-            layers.append(nn.MaxPool2d(2, 2, ceil_mode=True))
-        else:
-            layers += [nn.ReflectionPad2d(1), nn.Conv2d(channels, entry, 3), nn.ReLU()]
-            channels = entry
-    return nn.Sequential(*layers)
-
-
-def adain_decoder():
-    """The AdaIN decoder: (N, 512, h, w) -> (N, 3, 8h, 8w), no activation on the output."""
-    layers = []
-    for entry in ADAIN_DECODER_LAYOUT:
-        if entry == 'U':
-            layers.append(nn.Upsample(scale_factor=2, mode='nearest'))
-        else:
-            layers += [nn.ReflectionPad2d(1), nn.Conv2d(*entry, 3), nn.ReLU()]
-    return nn.Sequential(*layers[:-1])
-
-
-def adaptive_instance_norm(content, style_mean, style_std):
-    """AdaIN(x, y) = sigma(y) (x - mu(x)) / sigma(x) + mu(y); (N, C, H, W), stats (N, C)."""
-    mean, std = feature_statistics(content)
-    scale = (style_std / std)[..., None, None]
-    return scale * (content - mean[..., None, None]) + style_mean[..., None, None]
-
 
 def load_sequential_weights(module, path, what):
     """Load a Sequential's state dict from ``path``; the file's layers past the module's last
@@ -98,7 +59,7 @@ class AdaINStyleTransfer(BaseAugmenter):
             raise ValueError(f'AdaINStyleTransfer strength must lie in [0, 1], got {strength}')
         self.strength = strength
         self.encoder = adain_encoder()
-        self.decoder = adain_decoder()
+        self.decoder = AdaINDecoder()
         load_sequential_weights(self.encoder, encoder_weights,
                                 'the AdaIN VGG-19 encoder (vgg_normalised.pth)')
         load_sequential_weights(self.decoder, decoder_weights, 'the AdaIN decoder (decoder.pth)')

@@ -7,5 +7,6 @@ from .efficientnet_lite import EfficientNetLite0
 from .imagenet import IMAGENET_MEAN, IMAGENET_STD, imagenet_normalize
 from .statistics import feature_statistics
 from . import cpgan  # noqa: F401  (registers CPGANGenerator, CPGANDiscriminator)
+from . import adain  # noqa: F401  (registers AdaINDecoder)
 
 __all__ = ['EfficientNetLite0', 'IMAGENET_MEAN', 'IMAGENET_STD', 'imagenet_normalize', 'feature_statistics']

@@ -5,3 +5,4 @@ from .bicubic import BicubicUpsampler  # noqa: F401
 from .mtdn import MTDN, MTDNDiscriminator, MTDNGenerator, SimilaritySTN  # noqa: F401
 from .pulse import PULSE  # noqa: F401
 from .cpgan import CPGAN  # noqa: F401
+from .rain import RAIN  # noqa: F401

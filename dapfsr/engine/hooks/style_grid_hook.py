@@ -1,0 +1,88 @@
+"""Grids of a style network's faces (RAIN) restyled after one target exemplar while it trains."""
+import os.path as osp
+
+import torch
+from mmengine.dist import master_only
+from mmengine.hooks import Hook
+from mmengine.model import is_model_wrapper
+
+from dapfsr.datasets.transforms import image_to_tensor, read_image
+from dapfsr.datasets.transforms.processing import crop_to_box
+from dapfsr.registry import HOOKS
+from dapfsr.utils.matlab_resize import matlab_imresize
+from dapfsr.visualization import add_grid
+
+
+def read_face(path, size, crop_box=None):
+    """An image file as (3, size, size) in [-1, 1]: gray replicated, cut to ``crop_box`` (top,
+    left, height, width) when given and stretched by MATLAB bicubic (as ``CropAndResize``)."""
+    img = read_image(path)
+    img = matlab_imresize(img if crop_box is None else crop_to_box(img, crop_box, path), size=(size, size))
+    return image_to_tensor(img).expand(3, -1, -1) * 2 - 1
+
+
+@HOOKS.register_module()
+class StyleGridHook(Hook):
+    """Every ``interval`` iterations (and after the last) save a grid of stylised faces.
+
+    Rows: the ``content`` faces. Columns: the content face, the ``exemplar``, the face
+    stylised with the exemplar's posterior mean (eps = psi) and with ``num_samples`` styles
+    eps = psi + N(0, I) xi drawn around it. The draws come from ``seed`` each time (torch's
+    global generator is forked, so training's stream is untouched): successive grids show
+    the same styles. Handed to ``runner.visualizer`` as image ``styles`` at step n, written to
+    ``<out_dir>/iter_<n>.png``. The model gives ``style_posterior``, ``sample_style`` and
+    ``stylize`` (:class:`~dapfsr.models.editors.RAIN`).
+
+    Args:
+        exemplar (str): Image file of the target exemplar (e.g. a Yale B frame).
+        content (Sequence[str]): Image files of the content faces.
+        size (int): Side the faces are resized to (the model's training size).
+        content_crop_box (Sequence[int], optional): The content faces' box in their files
+            (e.g. CelebA's MTDN box); None: the whole image.
+        interval (int): Iterations between grids.
+        num_samples (int): Sampled styles per row.
+        seed (int): Seed of the sampled styles.
+        out_dir (str, optional): Default ``<work_dir>/styles``.
+    """
+
+    priority = 'LOW'
+
+    def __init__(self, exemplar, content, size=64, content_crop_box=None, interval=1000, num_samples=4, seed=2020,
+                 out_dir=None):
+        if not content or num_samples < 0:
+            raise ValueError('StyleGridHook needs at least one content face and num_samples >= 0')
+        self.exemplar, self.content = exemplar, list(content)
+        self.size, self.interval, self.num_samples = size, interval, num_samples
+        self.content_crop_box, self.seed, self.out_dir = content_crop_box, seed, out_dir
+        self.faces = None
+
+    def before_train(self, runner):
+        # read now: a wrong path fails before the first iteration, not after 1,000
+        self.faces = (read_face(self.exemplar, self.size)[None],
+                      torch.stack([read_face(path, self.size, self.content_crop_box) for path in self.content]))
+
+    def after_train_iter(self, runner, batch_idx, data_batch=None, outputs=None):
+        if self.every_n_train_iters(runner, self.interval) or self.is_last_train_iter(runner):
+            self.save_grid(runner, runner.iter + 1)
+
+    @master_only
+    @torch.no_grad()
+    def save_grid(self, runner, iteration):
+        """Stylise the content faces and hand the grid to the visualizer; returns its file's path."""
+        model = runner.model.module if is_model_wrapper(runner.model) else runner.model
+        if self.faces is None:
+            self.before_train(runner)
+        device = next(model.parameters()).device
+        exemplar, content = (x.to(device) for x in self.faces)
+        with torch.random.fork_rng(devices=[device] if device.type == 'cuda' else []):
+            torch.manual_seed(self.seed)
+            psi, xi = model.style_posterior(exemplar)
+            styles = [psi] + [model.sample_style(psi, xi) for _ in range(self.num_samples)]
+        columns = [model.stylize(content, eps.expand(len(content), -1)) for eps in styles]
+        images = torch.stack([content, exemplar.expand_as(content), *columns], 1)
+        rows = [list(row) for row in ((images.clamp(-1, 1) + 1) / 2).cpu()]
+        titles = ['content', 'exemplar', 'mean'] + [f'sample {i + 1}' for i in range(self.num_samples)]
+        out_file = osp.join(self.out_dir or osp.join(runner.work_dir, 'styles'), f'iter_{iteration}.png')
+        add_grid(runner.visualizer, 'styles', rows, titles, cell=max(self.size, 64), step=iteration,
+                 out_file=out_file)
+        return out_file

@@ -1,17 +1,23 @@
-"""Faces per second of DAP-FSR and of PULSE on the same decoder, LR faces and machine, as a ratio.
+"""Faces per second of DAP-FSR, PULSE and other baselines on the same LR faces and machine,
+each as a ratio to PULSE's.
 
     python tools/benchmarks/pulse_speed.py [--dapfsr-config C] [--dapfsr-checkpoint K | --random-weights]
-        [--pulse-config P] [--batch-sizes 1 16] [--iters 10] [--device cpu|cuda]
+        [--pulse-config P] [--baselines CONFIG[:CHECKPOINT] ...] [--batch-sizes 1 16] [--iters 10]
+        [--device cpu|cuda]
 
-Both models are built from their configs, in one process: DAP-FSR (encoder + the frozen
-decoder, one forward pass) from ``--dapfsr-checkpoint``, PULSE (``steps`` optimisation
-steps through the decoder per face) from its config, no checkpoint. Their decoders must
-hold the same weights (checked). The LR faces are the first faces of the PULSE config's
-test set (random LR faces where its data is absent: the time does not depend on them).
+All models are built from their configs by ``init_model``, in one process, and timed by
+their ``test_step``: DAP-FSR (encoder + the frozen decoder, one forward pass) from
+``--dapfsr-checkpoint``, PULSE (``steps`` optimisation steps through the decoder per
+face) from its config, no checkpoint, and each of ``--baselines`` (default: the small
+profile's MTDN and CPGAN with their committed checkpoints; ``--baselines`` alone: none).
+DAP-FSR's and PULSE's decoders must hold the same weights (checked). The LR faces are
+the first faces of the PULSE config's test set (random LR faces where its data is
+absent: the time does not depend on them), the same for every model.
 ``--random-weights`` times randomly initialised models (the same random decoder in
-both), e.g. the paper profile without its trained files. PULSE's Gaussian fit of the
-mapping, once per model, is timed apart. Threads: ``--threads`` (set OMP_NUM_THREADS to
-the same; a busy machine slows both, the ratio less than the rates).
+DAP-FSR and PULSE; baselines without their checkpoints), e.g. the paper profile without
+its trained files. PULSE's Gaussian fit of the mapping, once per model, is timed apart.
+Threads: ``--threads`` (set OMP_NUM_THREADS to the same; a busy machine slows every
+model, the ratios less than the rates).
 """
 import argparse
 import time
@@ -25,6 +31,8 @@ from dapfsr.registry import DATASETS
 DAPFSR_CONFIG = 'configs/dapfsr/dapfsr_small_17k_celeba-hq.py'
 DAPFSR_CHECKPOINT = 'checkpoints/dapfsr_small_celebahq.pth'
 PULSE_CONFIG = 'configs/pulse/pulse_small_100_celeba-hq.py'
+BASELINES = ['configs/mtdn/mtdn_small_2k_celeba-hq.py:checkpoints/mtdn_small_celebahq.pth',
+             'configs/cpgan/cpgan_small_10k_celeba-hq.py:checkpoints/cpgan_small_celebahq.pth']
 
 
 def parse_args():
@@ -32,10 +40,12 @@ def parse_args():
     parser.add_argument('--dapfsr-config', default=DAPFSR_CONFIG)
     parser.add_argument('--dapfsr-checkpoint', default=DAPFSR_CHECKPOINT)
     parser.add_argument('--pulse-config', default=PULSE_CONFIG)
+    parser.add_argument('--baselines', nargs='*', default=BASELINES, metavar='CONFIG[:CHECKPOINT]',
+                        help='more models timed on the same LR faces (default: small MTDN and CPGAN)')
     parser.add_argument('--random-weights', action='store_true',
                         help='time randomly initialised models (no checkpoint or decoder file)')
     parser.add_argument('--batch-sizes', nargs='+', type=int, default=[1, 16])
-    parser.add_argument('--iters', type=int, default=10, help='timed DAP-FSR batches')
+    parser.add_argument('--iters', type=int, default=10, help='timed batches of DAP-FSR and the baselines')
     parser.add_argument('--pulse-iters', type=int, default=1, help='timed PULSE batches')
     parser.add_argument('--threads', type=int, default=1, help='torch CPU threads')
     parser.add_argument('--device', default='cpu')
@@ -61,6 +71,17 @@ def build_models(args):
     if mine.keys() != theirs.keys() or not all(torch.equal(mine[k], theirs[k]) for k in mine):
         raise SystemExit(f'error: the decoders of {args.dapfsr_config} and {args.pulse_config} differ')
     return dapfsr, pulse
+
+
+def build_baselines(args):
+    """[(name, model, what)] of ``--baselines``, named by their config's model type."""
+    models = []
+    for spec in args.baselines:
+        config, _, checkpoint = spec.partition(':')
+        checkpoint = None if args.random_weights else checkpoint or None
+        model = init_model(config, checkpoint, device=args.device)
+        models.append((model.cfg.model.type, model, config + (f' + {checkpoint}' if checkpoint else '')))
+    return models
 
 
 def lr_faces(cfg, num, size, device):
@@ -90,6 +111,11 @@ def main():
     args = parse_args()
     torch.set_num_threads(args.threads)
     dapfsr, pulse = build_models(args)
+    # (name, model, warm-up batches, timed batches); PULSE is not warmed up: its first batch
+    # costs what the others do, and one batch of it takes longer than all the rest
+    models = [('PULSE', pulse, 0, args.pulse_iters), ('DAP-FSR', dapfsr, 2, args.iters)]
+    baselines = build_baselines(args)
+    models += [(name, model, 2, args.iters) for name, model, _ in baselines]
     synchronize = torch.cuda.synchronize if args.device.startswith('cuda') else (lambda: None)
     where = (torch.cuda.get_device_name(args.device) if args.device.startswith('cuda')
              else f'CPU, {args.threads} thread(s)')
@@ -99,23 +125,25 @@ def main():
     pulse.gaussian_fit()
     fit_seconds = time.perf_counter() - start
     decoder = pulse.decoder
-    print(f'DAP-FSR vs PULSE on {where}, torch {torch.__version__}, float32; '
+    print(f'Speed against PULSE on {where}, torch {torch.__version__}, float32; '
           f'{"random weights (timing only)" if args.random_weights else "trained weights"}')
     print(f'  DAP-FSR: {args.dapfsr_config}'
           + ('' if args.random_weights else f' + {args.dapfsr_checkpoint}'))
     print(f'  PULSE:   {args.pulse_config}, {pulse.steps} steps per face; Gaussian fit of the '
           f'mapping ({pulse.gaussian_fit_samples} samples, once per model): {fit_seconds:.1f} s')
-    print(f'  the same decoder in both: {decoder.out_size} px, W+ {decoder.num_latents} x '
+    for name, _, what in baselines:
+        print(f'  {name + ":":8s} {what}')
+    print(f'  the same decoder in DAP-FSR and PULSE: {decoder.out_size} px, W+ {decoder.num_latents} x '
           f'{decoder.style_channels}; LR faces: {source}, {lr_size} px')
     for batch_size in args.batch_sizes:
         batch = faces[:batch_size]
-        time_batches(dapfsr, batch, 2, synchronize)  # warm-up
-        dapfsr_seconds = time_batches(dapfsr, batch, args.iters, synchronize)
-        pulse_seconds = time_batches(pulse, batch, args.pulse_iters, synchronize)
-        dapfsr_rate, pulse_rate = batch_size / dapfsr_seconds, batch_size / pulse_seconds
-        print(f'  batch {batch_size:3d}: DAP-FSR {dapfsr_rate:9.2f} faces/s '
-              f'({1000 * dapfsr_seconds / batch_size:.1f} ms/face), PULSE {pulse_rate:7.4f} faces/s '
-              f'({pulse_seconds / batch_size:.2f} s/face): DAP-FSR x{dapfsr_rate / pulse_rate:.0f} faster')
+        rates = {}
+        for name, model, warmup, iters in models:
+            if warmup:
+                time_batches(model, batch, warmup, synchronize)
+            rates[name] = batch_size / time_batches(model, batch, iters, synchronize)
+            print(f'  batch {batch_size:3d}: {name:8s} {rates[name]:9.3f} faces/s '
+                  f'{1000 / rates[name]:9.1f} ms/face  x{rates[name] / rates["PULSE"]:.1f} PULSE\'s rate')
 
 
 if __name__ == '__main__':

@@ -10,8 +10,32 @@ from dapfsr.registry import HOOKS
 from dapfsr.visualization import add_grid
 
 
+class TrainingGridHook(Hook):
+    """Base of the hooks that show a model's faces while it trains: every ``interval``
+    iterations and after the last, :meth:`save_grid` (step n) hands a grid to the visualizer,
+    to be written to ``<out_dir>/iter_<n>.png`` (default ``out_dir``: ``<work_dir>/<grid_name>``)."""
+
+    priority = 'LOW'
+    grid_name = 'grids'
+
+    def __init__(self, interval=1000, out_dir=None):
+        self.interval = interval
+        self.out_dir = out_dir
+
+    def grid_file(self, runner, iteration):
+        return osp.join(self.out_dir or osp.join(runner.work_dir, self.grid_name), f'iter_{iteration}.png')
+
+    def after_train_iter(self, runner, batch_idx, data_batch=None, outputs=None):
+        if self.every_n_train_iters(runner, self.interval) or self.is_last_train_iter(runner):
+            self.save_grid(runner, runner.iter + 1)
+
+    def save_grid(self, runner, iteration):
+        """Make the grid of step ``iteration``, hand it to the visualizer; return its file's path."""
+        raise NotImplementedError
+
+
 @HOOKS.register_module()
-class SampleGridHook(Hook):
+class SampleGridHook(TrainingGridHook):
     """Every ``interval`` iterations (and after the last) save a grid of samples.
 
     The same z (drawn once from ``seed``) and the generator's fixed noise maps
@@ -33,19 +57,18 @@ class SampleGridHook(Hook):
             generator's size (at least 64).
     """
 
-    priority = 'LOW'
+    grid_name = 'samples'
 
     def __init__(self, interval=1000, num_samples=16, num_columns=8, generator_name='generator_ema',
                  truncation=1., seed=2021, out_dir=None, cell=None):
         if num_samples < 1 or num_columns < 1:
             raise ValueError('SampleGridHook needs num_samples >= 1 and num_columns >= 1')
-        self.interval = interval
+        super().__init__(interval, out_dir)
         self.num_samples = num_samples
         self.num_columns = num_columns
         self.generator_name = generator_name
         self.truncation = truncation
         self.seed = seed
-        self.out_dir = out_dir
         self.cell = cell
 
     def generator(self, runner):
@@ -59,10 +82,6 @@ class SampleGridHook(Hook):
             generator = generator.module
         return generator
 
-    def after_train_iter(self, runner, batch_idx, data_batch=None, outputs=None):
-        if self.every_n_train_iters(runner, self.interval) or self.is_last_train_iter(runner):
-            self.save_grid(runner, runner.iter + 1)
-
     @master_only
     @torch.no_grad()
     def save_grid(self, runner, iteration):
@@ -75,7 +94,7 @@ class SampleGridHook(Hook):
         imgs = ((imgs.clamp(-1, 1) + 1) / 2).cpu()
         rows = [list(imgs[i:i + self.num_columns]) for i in range(0, len(imgs), self.num_columns)]
         rows[-1] += [torch.ones_like(imgs[0])] * (len(rows[0]) - len(rows[-1]))
-        out_file = osp.join(self.out_dir or osp.join(runner.work_dir, 'samples'), f'iter_{iteration}.png')
+        out_file = self.grid_file(runner, iteration)
         add_grid(runner.visualizer, 'samples', rows, cell=self.cell or max(generator.out_size, 64),
                  step=iteration, out_file=out_file)
         return out_file

@@ -1,9 +1,6 @@
 """Grids of a style network's faces (RAIN) restyled after one target exemplar while it trains."""
-import os.path as osp
-
 import torch
 from mmengine.dist import master_only
-from mmengine.hooks import Hook
 from mmengine.model import is_model_wrapper
 
 from dapfsr.datasets.transforms import image_to_tensor, read_image
@@ -11,6 +8,7 @@ from dapfsr.datasets.transforms.processing import crop_to_box
 from dapfsr.registry import HOOKS
 from dapfsr.utils.matlab_resize import matlab_imresize
 from dapfsr.visualization import add_grid
+from .sample_grid_hook import TrainingGridHook
 
 
 def read_face(path, size, crop_box=None):
@@ -22,7 +20,7 @@ def read_face(path, size, crop_box=None):
 
 
 @HOOKS.register_module()
-class StyleGridHook(Hook):
+class StyleGridHook(TrainingGridHook):
     """Every ``interval`` iterations (and after the last) save a grid of stylised faces.
 
     Rows: the ``content`` faces. Columns: the content face, the ``exemplar``, the face
@@ -45,25 +43,22 @@ class StyleGridHook(Hook):
         out_dir (str, optional): Default ``<work_dir>/styles``.
     """
 
-    priority = 'LOW'
+    grid_name = 'styles'
 
     def __init__(self, exemplar, content, size=64, content_crop_box=None, interval=1000, num_samples=4, seed=2020,
                  out_dir=None):
         if not content or num_samples < 0:
             raise ValueError('StyleGridHook needs at least one content face and num_samples >= 0')
         self.exemplar, self.content = exemplar, list(content)
-        self.size, self.interval, self.num_samples = size, interval, num_samples
-        self.content_crop_box, self.seed, self.out_dir = content_crop_box, seed, out_dir
+        super().__init__(interval, out_dir)
+        self.size, self.num_samples = size, num_samples
+        self.content_crop_box, self.seed = content_crop_box, seed
         self.faces = None
 
     def before_train(self, runner):
         # read now: a wrong path fails before the first iteration, not after 1,000
         self.faces = (read_face(self.exemplar, self.size)[None],
                       torch.stack([read_face(path, self.size, self.content_crop_box) for path in self.content]))
-
-    def after_train_iter(self, runner, batch_idx, data_batch=None, outputs=None):
-        if self.every_n_train_iters(runner, self.interval) or self.is_last_train_iter(runner):
-            self.save_grid(runner, runner.iter + 1)
 
     @master_only
     @torch.no_grad()
@@ -82,7 +77,7 @@ class StyleGridHook(Hook):
         images = torch.stack([content, exemplar.expand_as(content), *columns], 1)
         rows = [list(row) for row in ((images.clamp(-1, 1) + 1) / 2).cpu()]
         titles = ['content', 'exemplar', 'mean'] + [f'sample {i + 1}' for i in range(self.num_samples)]
-        out_file = osp.join(self.out_dir or osp.join(runner.work_dir, 'styles'), f'iter_{iteration}.png')
+        out_file = self.grid_file(runner, iteration)
         add_grid(runner.visualizer, 'styles', rows, titles, cell=max(self.size, 64), step=iteration,
                  out_file=out_file)
         return out_file

@@ -75,6 +75,10 @@ class BaseFaceSRModel(BaseModel):
                 for name, named in (('style_modulation', decoder.style_modulation_parameters()),
                                     ('decoder', synthesis))}
 
+    def generator_parameter_groups(self):
+        """The group of a model whose SR network is ``self.generator``: all of it (``'generator'``)."""
+        return {'generator': [(f'generator.{n}', p) for n, p in self.generator.named_parameters()]}
+
     def adaptation_forward(self, lr):
         """SR faces (N, 3, H, W) in [-1, 1] of LR faces (N, 3, h, w), with gradients to the
         adapted parameters (and, where the model allows, to ``lr``)."""

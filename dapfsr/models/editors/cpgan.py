@@ -180,7 +180,7 @@ class CPGAN(BaseFaceSRModel):
         return self.discriminator.in_size
 
     def adaptation_parameter_groups(self):
-        return {'generator': [(f'generator.{n}', p) for n, p in self.generator.named_parameters()]}
+        return self.generator_parameter_groups()
 
     def adaptation_loss(self, sr, hr):
         """The face stream's content terms against the HR face (style reference: the HR face

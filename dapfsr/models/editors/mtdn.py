@@ -211,7 +211,7 @@ class MTDN(BaseFaceSRModel):
         return self.generator.out_size
 
     def adaptation_parameter_groups(self):
-        return {'generator': [(f'generator.{n}', p) for n, p in self.generator.named_parameters()]}
+        return self.generator_parameter_groups()
 
     def adaptation_loss(self, sr, hr):
         """MTDN's content term, the MSE (its discriminator knows only the source domain)."""

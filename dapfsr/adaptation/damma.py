@@ -29,7 +29,8 @@ class DAMMA:
       Eq. 5, MSE + perceptual MSE) between its SR output (``adaptation_forward``;
       DAP-FSR: G_phi(mu_w + E(LR) sigma_w)) and HR, on a batch of the generated pairs
       plus the K real exemplar pairs. Any face-SR model with that surface adapts
-      (:class:`~dapfsr.models.BaseFaceSRModel`), e.g. a baseline behind ASM. The generated HR faces are drawn by the current decoder and carry
+      (:class:`~dapfsr.models.BaseFaceSRModel`), e.g. a baseline behind ASM. The
+      generated HR faces are drawn by the current decoder and carry
       no gradient: they are the targets, and only the SR path learns. The
       generated pairs teach the decoder to render the target style from what
       the encoder makes of target-style LR faces; the real exemplars anchor it

@@ -20,10 +20,10 @@ per row (which face) and writes the grid (PNG).
 import argparse
 import os.path as osp
 
-import torch
 from mmengine.config import Config
 
 from dapfsr.apis import init_model, super_resolve
+from dapfsr.datasets.transforms import image_to_tensor
 from dapfsr.registry import DATASETS
 from dapfsr.setup_env import register_all_modules
 from dapfsr.visualization import save_image_grid, sr_grid_rows
@@ -60,11 +60,6 @@ def load_faces(config, indices):
     return samples, bool(cfg.get('gray_output', False)), names
 
 
-def to_tensor(img):
-    """(H, W, C) uint8 -> (C, H, W) float in [0, 1]."""
-    return torch.from_numpy(img).permute(2, 0, 1).float() / 255.0
-
-
 def compare(face_groups, models):
     """Grid rows and column titles: LR, bicubic, every model's output, HR, a face a row.
 
@@ -77,7 +72,7 @@ def compare(face_groups, models):
     columns = []
     for name, config, checkpoint in models:
         model = init_model(config, checkpoint)
-        columns.append([to_tensor(img) for samples, gray in face_groups
+        columns.append([image_to_tensor(img) for samples, gray in face_groups
                         for img in super_resolve(model, [s['inputs'] for s in samples], gray=gray)])
         del model
     titles = ['LR', 'bicubic'] + [name for name, _, _ in models] + ['HR']

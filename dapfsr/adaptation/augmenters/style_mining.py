@@ -11,6 +11,7 @@ from dapfsr.datasets.transforms import image_to_tensor
 from dapfsr.registry import DATASETS, MODELS
 from dapfsr.utils.checkpoint import load_model_weights
 from dapfsr.utils.matlab_resize import imresize
+from ..exemplars import to_model_range
 from .base import BaseAugmenter
 
 
@@ -93,8 +94,7 @@ class AdversarialStyleMining(BaseAugmenter):
         if faces.shape[-1] != model.hr_size:
             raise ValueError(f'source faces are {faces.shape[-1]} px; the model draws {model.hr_size} px '
                              'faces: resize them in the source_faces pipeline')
-        device = next(model.parameters()).device
-        return model.data_preprocessor.to_model_range(faces.to(device))
+        return to_model_range(model, faces)
 
     def reset(self, model, exemplars, num):
         self.to(exemplars.hr.device)

@@ -9,3 +9,11 @@
 _base_ = ['./dapfsr_paper_100k_celeba.py', '../_base_/targets/yaleb.py']
 
 test_dataloader = dict(dataset=dict(_base_.target_dataset, pipeline=_base_.test_pipeline, _delete_=True))
+benchmark_name = 'CelebA -> Extended Yale B'
+# Table 1's metrics (LPIPS: torchvision's AlexNet, FIQ: FaceQnet v1, both under checkpoints/)
+test_evaluator = [
+    dict(type='PSNR'),
+    dict(type='SSIM'),
+    dict(type='LPIPS', backbone_checkpoint='checkpoints/alexnet-owt-7be5be79.pth'),
+    dict(type='FIQ', checkpoint='checkpoints/FaceQnet_v1.pth'),
+]

@@ -7,12 +7,5 @@
 # CKPT: the encoder training checkpoint of dapfsr_paper_100k_celeba.py.
 _base_ = ['./dapfsr_paper_100k_celeba2yaleb.py', '../_base_/adaptation/damma.py']
 
-benchmark_name = 'CelebA -> Extended Yale B'
 # The trained DAP-FSR checkpoint holds the decoder and the encoder: no separate files.
 model = dict(decoder_checkpoint=None, encoder=dict(backbone=dict(pretrained=None)))
-test_evaluator = [
-    dict(type='PSNR'),
-    dict(type='SSIM'),
-    dict(type='LPIPS', backbone_checkpoint='checkpoints/alexnet-owt-7be5be79.pth'),
-    dict(type='FIQ', checkpoint='checkpoints/FaceQnet_v1.pth'),
-]

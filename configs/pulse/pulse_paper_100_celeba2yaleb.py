@@ -6,7 +6,7 @@ _base_ = ['./pulse_paper_100_celeba.py', '../_base_/targets/yaleb.py']
 
 test_dataloader = dict(dataset=dict(_base_.target_dataset, pipeline=_base_.test_pipeline, _delete_=True))
 benchmark_name = 'CelebA -> Extended Yale B'
-# Table 1's metrics, as configs/dapfsr/dapfsr_paper_100k_celeba2yaleb_damma-10x50.py
+# Table 1's metrics, as configs/dapfsr/dapfsr_paper_100k_celeba2yaleb.py
 test_evaluator = [
     dict(type='PSNR'),
     dict(type='SSIM'),

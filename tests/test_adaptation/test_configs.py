@@ -17,9 +17,11 @@ CONFIGS = sorted(glob.glob(osp.join(REPO_ROOT, 'configs', '*', '*2yaleb_*-[0-9]*
 
 def test_every_table_row_has_a_config_in_both_profiles():
     names = {osp.basename(p) for p in CONFIGS}
-    # Table 1's one-shot half (each method + ASM) and Table 3's ASM row, small profile
+    # Table 1's one-shot half (each method + ASM) and Table 3's ASM row
     for source in ('pulse_small_100', 'mtdn_small_2k', 'cpgan_small_10k', 'dapfsr_small_17k'):
         assert f'{source}_celeba-hq2yaleb_asm-20x2.py' in names
+    for source in ('pulse_paper_100', 'mtdn_paper_100k', 'cpgan_paper_200k', 'dapfsr_paper_100k'):
+        assert f'{source}_celeba2yaleb_asm-250x2.py' in names
     for source, schedule in (('dapfsr_paper_100k_celeba2yaleb', '10x50'),
                              ('dapfsr_small_17k_celeba-hq2yaleb', '3x15')):
         # Table 2 rows F, E, D; Table 3's direct fine-tuning and style transfer
@@ -39,21 +41,30 @@ def test_adaptation_config(path):
         assert cfg.model.decoder_checkpoint == expected
     assert {'one_shot_protocol', 'test_evaluator', 'adaptation'} <= set(cfg)
     assert protocol_config(cfg)['dataset'] == cfg.test_dataloader.dataset  # tasks from the test set
-    if cfg.adaptation.get('augmenter', {}) and cfg.adaptation.augmenter['type'] == 'AdaINStyleTransfer':
+    augmenter = (cfg.adaptation.get('augmenter') or {}).get('type')
+    if augmenter == 'AdaINStyleTransfer':
         with pytest.raises(FileNotFoundError, match='AdaIN weights not found'):
+            MODELS.build(cfg.adaptation)
+        return
+    target = cfg.test_dataloader.dataset.pipeline
+    target_hr_size = [t['size'] for t in target if 'gt' in t.get('keys', ())][-1]
+    if '_paper_' in path and augmenter == 'AdversarialStyleMining':
+        # RAIN's VGG-19 and its trained weights are not on this machine; the source faces
+        # come at the target's HR size
+        assert cfg.adaptation.augmenter.source_faces.pipeline[-1]['size'] == target_hr_size
+        with pytest.raises(FileNotFoundError, match='checkpoint not found'):
             MODELS.build(cfg.adaptation)
         return
     damma = MODELS.build(cfg.adaptation)
     assert isinstance(damma, DAMMA)
-    target = cfg.test_dataloader.dataset.pipeline
     lr_size = next(t['size'] for t in target if t['type'] == 'MatlabResize' and 'lr' in t['keys'])
     if '_paper_' in path:  # its ImageNet weights (ResNet-50, VGG-19) are not on this machine
-        hr_size = cfg.model.decoder.out_size
+        hr_size = target_hr_size
     else:
         model = MODELS.build(cfg.model)
         assert damma.trainable in model.adaptation_parameter_groups()
         hr_size = model.hr_size
-    if cfg.adaptation.augmenter and cfg.adaptation.augmenter['type'] == 'AdversarialStyleMining':
+    if augmenter == 'AdversarialStyleMining':
         exemplar = torch.zeros(1, 3, hr_size, hr_size)
         damma.augmenter.reset(model, Exemplars(exemplar, damma.degradation(exemplar)), 1)
         assert damma.augmenter.content.shape == (1, 3, hr_size, hr_size)  # source faces at the model's size

@@ -6,14 +6,9 @@
 #   python tools/test.py configs/dapfsr/dapfsr_paper_100k_celeba2yaleb.py CKPT [--one-shot source_only]
 # The Table 2 rows baseline, A, B inherit this file and switch the network flags; the
 # adaptation configs (*_damma-10x50.py, ...) add the one-shot adaptation to it.
-_base_ = ['./dapfsr_paper_100k_celeba.py', '../_base_/targets/yaleb.py']
+_base_ = ['./dapfsr_paper_100k_celeba.py', '../_base_/targets/yaleb.py',
+          '../_base_/evaluation/table1.py']
 
 test_dataloader = dict(dataset=dict(_base_.target_dataset, pipeline=_base_.test_pipeline, _delete_=True))
 benchmark_name = 'CelebA -> Extended Yale B'
-# Table 1's metrics (LPIPS: torchvision's AlexNet, FIQ: FaceQnet v1, both under checkpoints/)
-test_evaluator = [
-    dict(type='PSNR'),
-    dict(type='SSIM'),
-    dict(type='LPIPS', backbone_checkpoint='checkpoints/alexnet-owt-7be5be79.pth'),
-    dict(type='FIQ', checkpoint='checkpoints/FaceQnet_v1.pth'),
-]
+test_evaluator = _base_.table1_metrics  # Table 1's (configs/_base_/evaluation/table1.py)

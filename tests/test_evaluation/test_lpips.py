@@ -25,6 +25,7 @@ def score(metric, preds, gts):
 
 def test_without_backbone_weights_lpips_is_not_reported(tmp_path, monkeypatch, logged_warnings):
     monkeypatch.setenv('TORCH_HOME', str(tmp_path))  # an empty hub cache
+    monkeypatch.chdir(tmp_path)  # and no checkpoints/ folder
     metric = METRICS.build(dict(type='LPIPS'))
     assert metric.lpips_model is None
     result = score(metric, [torch.rand(3, 64, 64)], [torch.rand(3, 64, 64)])
@@ -58,8 +59,13 @@ def test_backbone_found_in_the_torch_hub_cache(alexnet_file, tmp_path, monkeypat
     checkpoints.mkdir(parents=True)
     (checkpoints / 'alexnet-owt-7be5be79.pth').write_bytes(path.read_bytes())
     monkeypatch.setenv('TORCH_HOME', str(tmp_path))
+    monkeypatch.chdir(tmp_path)
     metric = METRICS.build(dict(type='LPIPS'))
     assert metric.backbone_checkpoint == str(checkpoints / 'alexnet-owt-7be5be79.pth')
+    # checkpoints/ of the working directory, where the configs' other weights are, comes first
+    (tmp_path / 'checkpoints').mkdir()
+    (tmp_path / 'checkpoints' / 'alexnet-owt-7be5be79.pth').write_bytes(path.read_bytes())
+    assert METRICS.build(dict(type='LPIPS')).backbone_checkpoint == 'checkpoints/alexnet-owt-7be5be79.pth'
 
 
 def test_bad_backbone_files_are_clear_errors(tmp_path):

@@ -1,13 +1,13 @@
 """Convert the released FaceQnet Keras model to a PyTorch checkpoint for the FIQ metric.
 
-    python tools/model_converters/faceqnet_keras_to_pytorch.py FaceQnet_v1.h5 faceqnet_v1.pth
+    python tools/model_converters/faceqnet_keras_to_pytorch.py FaceQnet_v1.h5 checkpoints/FaceQnet_v1.pth
 
 Reads the ``.h5`` with h5py (no TensorFlow or Keras needed), maps the
 keras_vggface ResNet-50 and the dense head onto ``dapfsr``'s ``FaceQnet``
 (see dapfsr/evaluation/metrics/faceqnet.py for the layout and transpositions),
 and writes ``{'state_dict': ..., 'meta': {'arch': ..., 'source': ...}}``, which
-``torch.load(weights_only=True)`` reads. Use it with
-``dict(type='FIQ', checkpoint='faceqnet_v1.pth')``.
+``torch.load(weights_only=True)`` reads. ``dict(type='FIQ')`` finds it at
+``checkpoints/FaceQnet_v1.pth``; elsewhere, ``dict(type='FIQ', checkpoint=PATH)``.
 """
 import argparse
 import os.path as osp

@@ -8,6 +8,9 @@ from dapfsr.registry import METRICS
 from .base_face_metric import BaseFaceSRMetric
 from .faceqnet import load_faceqnet
 
+# where tools/model_converters/faceqnet_keras_to_pytorch.py's README puts the converted weights
+DEFAULT_CHECKPOINT = 'checkpoints/FaceQnet_v1.pth'
+
 
 @METRICS.register_module()
 class FIQ(BaseFaceSRMetric):
@@ -20,8 +23,9 @@ class FIQ(BaseFaceSRMetric):
         checkpoint (str | None): FaceQnet weights: the ``.pth`` written by
             ``tools/model_converters/faceqnet_keras_to_pytorch.py`` from the
             released ``FaceQnet_v1.h5``, or that ``.h5`` itself (needs h5py).
-            None: FIQ is not computed (a warning; no ``FIQ`` key in the
-            results). A given path that does not exist is an error.
+            None: ``checkpoints/FaceQnet_v1.pth`` where it exists, else FIQ is not
+            computed (a warning; no ``FIQ`` key in the results). A given path
+            that does not exist is an error.
         **kwargs: ``pred_key``, ``collect_device``, ``prefix``.
     """
 
@@ -31,10 +35,12 @@ class FIQ(BaseFaceSRMetric):
     def __init__(self, checkpoint=None, **kwargs):
         super().__init__(**kwargs)
         self.faceqnet = None
+        if checkpoint is None and osp.isfile(DEFAULT_CHECKPOINT):
+            checkpoint = DEFAULT_CHECKPOINT
         if checkpoint is None:
-            self.mark_not_computed('no FaceQnet weights: set checkpoint to FaceQnet_v1.h5 or '
-                                   'its conversion by tools/model_converters/'
-                                   'faceqnet_keras_to_pytorch.py')
+            self.mark_not_computed(f'no FaceQnet weights: set checkpoint to FaceQnet_v1.h5 or '
+                                   f'its conversion by tools/model_converters/'
+                                   f'faceqnet_keras_to_pytorch.py, or put that in {DEFAULT_CHECKPOINT}')
             return
         if not osp.isfile(checkpoint):
             raise FileNotFoundError(f'FIQ checkpoint not found: {checkpoint}')

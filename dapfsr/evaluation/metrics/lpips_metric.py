@@ -20,13 +20,17 @@ from ..functional import match_channels
 from .base_face_metric import BaseFaceSRMetric
 
 TORCHVISION_ALEXNET_GLOB = 'alexnet-owt-*.pth'
+# where the configs' other weights live (relative to the working directory, as config paths)
+CHECKPOINTS_DIR = 'checkpoints'
 
 
-def find_hub_alexnet():
-    """torchvision's AlexNet file in the torch hub cache, or None."""
-    pattern = osp.join(torch.hub.get_dir(), 'checkpoints', TORCHVISION_ALEXNET_GLOB)
-    found = sorted(glob.glob(pattern))
-    return found[-1] if found else None
+def find_alexnet():
+    """torchvision's AlexNet file in ``checkpoints/``, else in the torch hub cache, or None."""
+    for folder in (CHECKPOINTS_DIR, osp.join(torch.hub.get_dir(), 'checkpoints')):
+        found = sorted(glob.glob(osp.join(folder, TORCHVISION_ALEXNET_GLOB)))
+        if found:
+            return found[-1]
+    return None
 
 
 def load_alexnet_backbone(lpips_model, path):
@@ -61,8 +65,8 @@ class LPIPS(BaseFaceSRMetric):
     Args:
         backbone_checkpoint (str | None): torchvision's ImageNet AlexNet
             (``alexnet-owt-7be5be79.pth``, keys ``features.{i}.weight/bias``).
-            None: look for ``alexnet-owt-*.pth`` in the torch hub cache
-            (``$TORCH_HOME/hub/checkpoints``); without it LPIPS is not computed
+            None: look for ``alexnet-owt-*.pth`` in ``checkpoints/``, then in the
+            torch hub cache (``$TORCH_HOME/hub/checkpoints``); without it LPIPS is not computed
             (a warning; no ``LPIPS`` key in the results). A given path that does
             not exist is an error.
         **kwargs: ``pred_key``, ``gt_key``, ``collect_device``, ``prefix``.
@@ -74,11 +78,12 @@ class LPIPS(BaseFaceSRMetric):
         super().__init__(**kwargs)
         self.lpips_model = None
         if backbone_checkpoint is None:
-            backbone_checkpoint = find_hub_alexnet()
+            backbone_checkpoint = find_alexnet()
             if backbone_checkpoint is None:
                 self.mark_not_computed(
                     'no AlexNet backbone weights: set backbone_checkpoint to torchvision\'s '
-                    f'alexnet-owt-7be5be79.pth or put it in {torch.hub.get_dir()}/checkpoints')
+                    f'alexnet-owt-7be5be79.pth or put it in {CHECKPOINTS_DIR}/ or '
+                    f'{torch.hub.get_dir()}/checkpoints')
                 return
         elif not osp.isfile(backbone_checkpoint):
             raise FileNotFoundError(f'LPIPS backbone_checkpoint not found: {backbone_checkpoint}')

@@ -5,6 +5,8 @@ from mmcv.transforms import BaseTransform
 
 from dapfsr.registry import TRANSFORMS
 from dapfsr.utils.matlab_resize import matlab_imresize
+from .formatting import image_to_tensor
+from .loading import read_image
 from .seeding import sample_rng
 
 
@@ -21,6 +23,19 @@ def crop_to_box(img, box, source):
         raise ValueError(f'crop box {tuple(box)} (top, left, height, width) falls outside '
                          f'the {img.shape[:2]} image {source}')
     return img[top:top + height, left:left + width]
+
+
+def read_face_tensor(path, crop_box=None, size=None):
+    """An image file as a model-range face (3, H, W) in [-1, 1], outside a pipeline (a
+    guide face, a grid's exemplar): gray replicated to RGB, cut to ``crop_box`` (top, left,
+    height, width) when given, stretched to ``size`` x ``size`` by MATLAB bicubic (as
+    ``CropAndResize``) when given."""
+    img = read_image(path)
+    if crop_box is not None:
+        img = crop_to_box(img, crop_box, path)
+    if size is not None:
+        img = matlab_imresize(img, size=(size, size))
+    return image_to_tensor(img).expand(3, -1, -1) * 2 - 1
 
 
 def _pair(value, name):

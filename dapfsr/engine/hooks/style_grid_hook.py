@@ -3,20 +3,10 @@ import torch
 from mmengine.dist import master_only
 from mmengine.model import is_model_wrapper
 
-from dapfsr.datasets.transforms import image_to_tensor, read_image
-from dapfsr.datasets.transforms.processing import crop_to_box
+from dapfsr.datasets.transforms import read_face_tensor
 from dapfsr.registry import HOOKS
-from dapfsr.utils.matlab_resize import matlab_imresize
 from dapfsr.visualization import add_grid
 from .sample_grid_hook import TrainingGridHook
-
-
-def read_face(path, size, crop_box=None):
-    """An image file as (3, size, size) in [-1, 1]: gray replicated, cut to ``crop_box`` (top,
-    left, height, width) when given and stretched by MATLAB bicubic (as ``CropAndResize``)."""
-    img = read_image(path)
-    img = matlab_imresize(img if crop_box is None else crop_to_box(img, crop_box, path), size=(size, size))
-    return image_to_tensor(img).expand(3, -1, -1) * 2 - 1
 
 
 @HOOKS.register_module()
@@ -57,8 +47,8 @@ class StyleGridHook(TrainingGridHook):
 
     def before_train(self, runner):
         # read now: a wrong path fails before the first iteration, not after 1,000
-        self.faces = (read_face(self.exemplar, self.size)[None],
-                      torch.stack([read_face(path, self.size, self.content_crop_box) for path in self.content]))
+        self.faces = (read_face_tensor(self.exemplar, size=self.size)[None],
+                      torch.stack([read_face_tensor(path, self.content_crop_box, self.size) for path in self.content]))
 
     @master_only
     @torch.no_grad()

@@ -3,8 +3,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from dapfsr.datasets.transforms import image_to_tensor, read_image
-from dapfsr.datasets.transforms.processing import crop_to_box
+from dapfsr.datasets.transforms import read_face_tensor
 from dapfsr.registry import MODELS
 from dapfsr.utils.matlab_resize import imresize
 from ..archs import feature_statistics
@@ -109,13 +108,7 @@ class CPGAN(BaseFaceSRModel):
     @staticmethod
     def read_guide(path, crop_box=None):
         """The guide face file as a (1, 3, H, W) tensor in [-1, 1] (None without a path)."""
-        if path is None:
-            return None
-        img = read_image(path)
-        if crop_box is not None:
-            img = crop_to_box(img, crop_box, path)
-        guide = image_to_tensor(img).expand(3, -1, -1)  # gray files replicated, as the faces are
-        return guide[None] * 2 - 1
+        return None if path is None else read_face_tensor(path, crop_box)[None]
 
     def guide_lr(self, guide_hr, lr_size):
         """LR copies (MATLAB bicubic) of guide faces, at the LR inputs' size."""

@@ -7,7 +7,7 @@ from mmengine.dataset import default_collate
 
 from dapfsr.datasets import ImageFolderDataset
 from dapfsr.datasets.transforms import (CropAndResize, MatlabResize, PackFaceInputs, RandomFaceAffine,
-                                        image_to_tensor)
+                                        image_to_tensor, read_face_tensor)
 from dapfsr.utils.matlab_resize import matlab_imresize
 
 
@@ -146,6 +146,19 @@ def test_crop_and_resize_uses_the_sample_box_and_checks_it():
     assert whole.shape == (64, 32, 3)
     with pytest.raises(ValueError, match='outside.*face.jpg'):
         CropAndResize(crop_box=(200, 0, 40, 40))(dict(gt=img, img_path='face.jpg'))
+
+
+def test_read_face_tensor_is_the_pipelines_face_in_model_range(tmp_path):
+    img = np.zeros((218, 178), np.uint8)
+    img[54:187, 34:141] = np.arange(107, dtype=np.uint8)[None]  # a gray ramp inside MTDN's box
+    cv2.imwrite(str(tmp_path / 'face.png'), img)
+    face = read_face_tensor(str(tmp_path / 'face.png'), crop_box=(54, 34, 133, 107), size=64)
+    expected = CropAndResize(size=64)(dict(gt=img[..., None], crop_box=(54, 34, 133, 107)))['gt']
+    assert face.shape == (3, 64, 64)  # gray replicated to RGB
+    assert torch.allclose(face, image_to_tensor(expected).expand(3, -1, -1) * 2 - 1)
+    assert read_face_tensor(str(tmp_path / 'face.png')).shape == (3, 218, 178)
+    with pytest.raises(ValueError, match='outside.*face.png'):
+        read_face_tensor(str(tmp_path / 'face.png'), crop_box=(200, 0, 40, 40))
 
 
 def test_bad_ranges():

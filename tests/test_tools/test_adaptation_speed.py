@@ -29,3 +29,22 @@ def test_parts_cover_the_run_and_leave_the_adaptation_unchanged():
     assert all(s > 0 for s in timer.seconds.values()) and sum(timer.seconds.values()) <= total
     for name, value in plain.state_dict().items():  # timing changes nothing it measures
         assert torch.equal(value, model.state_dict()[name]), name
+
+
+def test_an_asm_row_of_a_baseline_is_timed_by_its_own_parts(tmp_path, celeba_hq_root):
+    from test_style_mining import TINY_MTDN, TINY_RAIN, asm_cfg, real_exemplar
+    torch.manual_seed(0)
+    rain = tmp_path / 'rain.pth'
+    torch.save(dict(state_dict=MODELS.build(TINY_RAIN).state_dict()), rain)
+    model = MODELS.build(TINY_MTDN).eval()
+    damma = MODELS.build(damma_cfg(outer_iters=1, inner_iters=2, batch_size=2, lr_alpha=1.0,
+                                   trainable='generator', augmenter_optimizer=dict(type='SGD'),
+                                   augmenter=asm_cfg(str(rain), celeba_hq_root, model.hr_size)))
+    timer = adaptation_speed.PartTimer()
+    adaptation_speed.instrument(model, damma, timer)
+    damma.run(model, real_exemplar(celeba_hq_root, model.hr_size), seed=0)
+    adaptation_speed.separate_backward(timer)
+    # MTDN has no decoder, encoder or F: its generator and ASM's style network are timed
+    assert set(timer.seconds) == {'generator forward', 'style network (stylize)', 'LR degradation',
+                                  'backward', 'optimizer step'}
+    assert all(s > 0 for s in timer.seconds.values())

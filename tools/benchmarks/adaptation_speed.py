@@ -1,14 +1,16 @@
-"""Where one-shot adaptation (DAMMA) spends its time: total seconds and the share of each part.
+"""Where one-shot adaptation (DAMMA's loop) spends its time: total seconds and each part's share.
 
-    python tools/benchmarks/adaptation_speed.py CONFIG CHECKPOINT [--split A+050E+00] [--seed 0]
+    python tools/benchmarks/adaptation_speed.py CONFIG [CHECKPOINT] [--split A+050E+00] [--seed 0]
         [--cfg-options adaptation.inner_iters=10 ...]
 
-Adapts the checkpoint to the first exemplar of the config's one-shot protocol
-(the given split and exemplar seed), as ``tools/test.py --one-shot adapt`` does
-for each task, and prints the wall time of the run split into the forward
-passes of the decoder, the perceptual extractor F and the encoder, the LR
-degradation of the generated faces, the backward passes and the optimizer
-steps (what is left: the loop itself). Set OMP_NUM_THREADS to the free cores:
+Adapts the model (PULSE has no checkpoint) to the first exemplar of the config's
+one-shot protocol (the given split and exemplar seed), as ``tools/test.py --one-shot
+adapt`` does for each task, and prints the wall time of the run split into the
+forward passes of the model's networks (those it has of: decoder, perceptual
+extractor F, encoder, generator), the augmenter's style network (ASM's RAIN), the LR
+degradation of the generated faces, the backward passes and the optimizer steps
+(what is left: the loop itself). Any config with an ``adaptation``: DAMMA, ASM and
+the other augmenters, every method's +ASM row. Set OMP_NUM_THREADS to the free cores:
 a second job on the same cores makes OpenMP spin and the time meaningless.
 """
 import argparse
@@ -50,14 +52,21 @@ class PartTimer:
         setattr(obj, attr, self.timed(getattr(obj, attr), name))
 
 
+# the model's networks whose forward passes are timed, where it has them
+NETWORK_PARTS = {'decoder': 'decoder forward', 'perceptual': 'perceptual forward (F)',
+                 'encoder': 'encoder forward', 'generator': 'generator forward'}
+
+
 def instrument(model, damma, timer):
     """Time the parts of ``damma.run`` on ``model`` (instance attributes only: no global patch)."""
-    timer.wrap(model.decoder, 'forward', 'decoder forward')
-    timer.wrap(model.perceptual, 'forward', 'perceptual forward (F)')
-    timer.wrap(model.encoder, 'forward', 'encoder forward')
+    for attr, name in NETWORK_PARTS.items():
+        if isinstance(getattr(model, attr, None), torch.nn.Module):
+            timer.wrap(getattr(model, attr), 'forward', name)
     if damma.augmenter is not None:
         # a call looks __call__ up on the type, so replace the attribute, not its method
         damma.augmenter.degradation = timer.timed(damma.augmenter.degradation, 'LR degradation')
+        if hasattr(damma.augmenter, 'style_network'):
+            timer.wrap(damma.augmenter.style_network, 'stylize', 'style network (stylize)')
 
     # DAMMA.step is backward + optimizer step; time it whole and each optimizer's step
     # inside it; separate_backward takes the latter out after the run
@@ -79,7 +88,7 @@ def separate_backward(timer):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('config')
-    parser.add_argument('checkpoint')
+    parser.add_argument('checkpoint', nargs='?', help='trained weights (none for PULSE)')
     parser.add_argument('--split', help='protocol split (default: its first)')
     parser.add_argument('--seed', type=int, default=0, help='exemplar seed')
     parser.add_argument('--cfg-options', nargs='+', action=DictAction)
@@ -105,8 +114,10 @@ def main():
     damma.run(model, exemplars, seed=args.seed)
     total = time.perf_counter() - start
     separate_backward(timer)
-    print(f'\nDAMMA {damma.outer_iters} x {damma.inner_iters} x {damma.batch_size} pairs on {split} '
-          f'(seed {args.seed}), {torch.get_num_threads()} thread(s): {total:.1f} s')
+    augmenter = type(damma.augmenter).__name__ if damma.augmenter is not None else 'no augmenter'
+    print(f'\n{type(model).__name__} + {augmenter}: {damma.outer_iters} x {damma.inner_iters} x '
+          f'{damma.batch_size} pairs on {split} (seed {args.seed}), {torch.get_num_threads()} '
+          f'thread(s): {total:.1f} s')
     print(f'{"part":28s} {"seconds":>8s} {"share":>6s}')
     for name, seconds in sorted(timer.seconds.items(), key=lambda kv: -kv[1]):
         print(f'{name:28s} {seconds:8.2f} {100 * seconds / total:5.1f}%')

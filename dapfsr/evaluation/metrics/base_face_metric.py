@@ -7,6 +7,10 @@ from mmengine.evaluator import BaseMetric
 from mmengine.logging import print_log
 from mmengine.structures import BaseDataElement
 
+# where a metric looks for its network's weights when a config names no file (relative to the
+# working directory, as config paths are)
+CHECKPOINTS_DIR = 'checkpoints'
+
 
 class BaseFaceSRMetric(BaseMetric):
     """Scores every sample, reports ``{metric: mean over images}``.

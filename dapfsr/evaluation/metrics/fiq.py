@@ -5,11 +5,11 @@ import torch
 
 from dapfsr.registry import METRICS
 
-from .base_face_metric import BaseFaceSRMetric
+from .base_face_metric import CHECKPOINTS_DIR, BaseFaceSRMetric
 from .faceqnet import load_faceqnet
 
-# where tools/model_converters/faceqnet_keras_to_pytorch.py's README puts the converted weights
-DEFAULT_CHECKPOINT = 'checkpoints/FaceQnet_v1.pth'
+# the file tools/model_converters/faceqnet_keras_to_pytorch.py's usage line writes
+DEFAULT_CHECKPOINT = osp.join(CHECKPOINTS_DIR, 'FaceQnet_v1.pth')
 
 
 @METRICS.register_module()

@@ -17,11 +17,9 @@ from dapfsr.registry import METRICS
 from dapfsr.utils.pretrained import load_pretrained_weights
 
 from ..functional import match_channels
-from .base_face_metric import BaseFaceSRMetric
+from .base_face_metric import CHECKPOINTS_DIR, BaseFaceSRMetric
 
 TORCHVISION_ALEXNET_GLOB = 'alexnet-owt-*.pth'
-# where the configs' other weights live (relative to the working directory, as config paths)
-CHECKPOINTS_DIR = 'checkpoints'
 
 
 def find_alexnet():

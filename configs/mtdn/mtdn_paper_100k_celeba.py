@@ -1,7 +1,7 @@
 # MTDN (Yu et al., IJCV 2020), paper profile: aligned CelebA (MTDN's box and attribute filter),
 # 16 -> 128 (x8): the STN upsampling generator and its discriminator, MSE + lambda * adversarial,
-# RMSprop with MTDN's warm-up and per-epoch decays (BASELINES.md: MTDN), batch 64 (D: 32 real +
-# 32 fake, G: 64), 100,000 iterations (about 48 epochs of the ~133k filtered training faces).
+# RMSprop with MTDN's warm-up and per-epoch decays (docs/baselines.md#mtdn), batch 64 (D: 32
+# real + 32 fake, G: 64), 100,000 iterations (about 48 epochs of the ~133k filtered training faces).
 #   python tools/train.py configs/mtdn/mtdn_paper_100k_celeba.py
 _base_ = [
     '../_base_/models/mtdn.py',

@@ -1,4 +1,4 @@
-# CPGAN (Zhang et al., CVPR 2020), paper profile (BASELINES.md: CPGAN): the generator at the
+# CPGAN (Zhang et al., CVPR 2020), paper profile (docs/baselines.md#cpgan): the generator at the
 # source's widths (C 256, M 128, hourglass 256 x depth 4 at 64 px, tail 32), 16 -> 128, the
 # SRGAN-style discriminator with the least-squares loss, G's loss terms at the source's weights,
 # Adam (0.5, 0.999) at 1e-4 for both networks. The profile configs set the test guide and

@@ -1,4 +1,5 @@
-# RAIN (Luo et al., NeurIPS 2020; ASM's style network), paper profile (BASELINES.md: ASM / RAIN):
+# RAIN (Luo et al., NeurIPS 2020; ASM's style network), paper profile
+# (docs/baselines.md#rain-network):
 # frozen VGG-19 relu1_1..relu4_1 (torchvision's ImageNet weights in checkpoints/; RAIN's own
 # encoder is pytorch-AdaIN's Caffe vgg_normalised, which takes [0, 1] images: ours takes
 # [-1, 1] through the ImageNet normalisation), the AdaIN decoder 512 -> 3, fc nets on the

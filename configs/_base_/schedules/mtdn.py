@@ -1,6 +1,6 @@
-# MTDN's schedules (BASELINES.md: MTDN), for both networks, counted in iterations with
-# mmengine's schedulers; an epoch is len(train_dataloader) iterations (the training set over
-# the batch size; MTDN's own: 29,952 pairs / 64 = 468):
+# MTDN's schedules (docs/baselines.md#mtdn-optimizer-and-schedules), for both networks,
+# counted in iterations with mmengine's schedulers; an epoch is len(train_dataloader)
+# iterations (the training set over the batch size; MTDN's own: 29,952 pairs / 64 = 468):
 # - warm-up: lr / 50 for the first 50 updates, lr / 5 up to 100 (mmengine 0.10.7's ConstantLR
 #   gives the full value back at step end - 1, hence end = 51 and 101);
 # - lr = max(1e-3 * 0.99 ** epoch, 1e-6): x0.99 at every epoch start, the last at epoch 687

@@ -124,7 +124,7 @@ class RandomFaceAffine(BaseTransform):
     Presets (ranges in pixels of a 128 px HR face):
         ``'moderate'`` (default): theta in +-10 deg, tx, ty in +-4 px, s in
             [0.9, 1.1]; on CelebA -> Extended Yale B, bicubic upsampling of such LR
-            faces scores near the paper's bicubic row (see BASELINES.md).
+            faces scores near the paper's bicubic row (docs/baselines.md#unaligned-lr-protocol).
         ``'mtdn'``: MTDN's data script: theta in +-45 deg, shifts of +-8 px
             horizontally and +-9 px vertically in its 107 x 133 crop, i.e.
             +-9.6 and +-8.7 px at 128 px, no scaling.

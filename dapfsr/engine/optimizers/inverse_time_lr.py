@@ -9,7 +9,8 @@ from dapfsr.registry import PARAM_SCHEDULERS
 class InverseTimeLR(LRSchedulerMixin, _ParamScheduler):
     """lr at step i (counted from ``begin``) = initial lr / (1 + ``decay`` * i).
 
-    RAIN's and pytorch-AdaIN's ``adjust_learning_rate`` (BASELINES.md: lr / (1 + 5e-5 iter));
+    RAIN's and pytorch-AdaIN's ``adjust_learning_rate``, lr / (1 + 5e-5 iter)
+    (docs/baselines.md#rain-losses-and-training);
     mmengine has no scheduler of this form. Closed form, so resuming at any step gives the
     same value.
 

@@ -13,7 +13,7 @@ from .statistics import feature_statistics
 # VGG-19 "normalised" encoder up to relu4_1: a 1x1 conv that does the Caffe preprocessing of
 # [0, 1] RGB, then 3x3 convs with reflection padding (out channels). 'M' = 2x2 max pool (ceil).
 ADAIN_ENCODER_LAYOUT = (64, 64, 'M', 128, 128, 'M', 256, 256, 256, 256, 'M', 512)
-# Its mirror (BASELINES.md: AdaIN decoder): (in, out) 3x3 convs, 'U' = nearest x2.
+# Its mirror (docs/baselines.md#adain-decoder): (in, out) 3x3 convs, 'U' = nearest x2.
 ADAIN_DECODER_LAYOUT = ((512, 256), 'U', (256, 256), (256, 256), (256, 256), (256, 128), 'U',
                         (128, 128), (128, 64), 'U', (64, 64), (64, 3))
 

@@ -1,4 +1,4 @@
-"""CPGAN's generator and discriminator (Zhang et al., CVPR 2020; BASELINES.md "CPGAN").
+"""CPGAN's generator and discriminator (Zhang et al., CVPR 2020; docs/baselines.md#cpgan).
 
 Facts from the authors' public code (SEU-yang/CPGAN-CVPR2020): layer sizes, the
 switchable normalisation, the two Copy-and-Paste blocks, the FAN-hourglass landmark
@@ -245,7 +245,7 @@ class LandmarkBranch(nn.Module):
 class CPGANGenerator(nn.Module):
     """CPGAN's generator: LR face + LR guide face -> SR face, heatmaps (and the guide's).
 
-    Both streams share every layer (BASELINES.md: CPGAN generator). With S = 2 ** k
+    Both streams share every layer (docs/baselines.md#cpgan-generator). With S = 2 ** k
     = ``upscale_factor`` and h the LR side::
 
         conv5 3 -> C, SN, ReLU                                  both streams, h

@@ -1,4 +1,4 @@
-"""CPGAN (Zhang et al., CVPR 2020): Copy-and-Paste GAN, a Table 1 baseline (BASELINES.md "CPGAN")."""
+"""CPGAN (Zhang et al., CVPR 2020), the Copy-and-Paste GAN of Table 1 (docs/baselines.md#cpgan)."""
 import numpy as np
 import torch
 import torch.nn.functional as F
@@ -37,7 +37,7 @@ def style_loss(img, reference):
 class CPGAN(BaseFaceSRModel):
     """Super-resolve an LR face with the help of a guide face, by CPGAN's generator.
 
-    Training (BASELINES.md: CPGAN G losses; one G step, then one D step, as the
+    Training (docs/baselines.md#cpgan-losses-and-training; one G step, then one D step, as the
     source): the generator sees each LR face with a guide, the LR copy (MATLAB
     bicubic) of another training face: the HR face of the next sample in the
     shuffled batch (batches of >= 2). The face stream's loss is

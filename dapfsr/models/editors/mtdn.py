@@ -1,5 +1,5 @@
 """MTDN (Yu, Porikli, Fernando, Hartley, IJCV 2020): an upsampling network with spatial
-transformers, trained by MSE and a discriminator (BASELINES.md: MTDN)."""
+transformers, trained by MSE and a discriminator (docs/baselines.md#mtdn)."""
 import math
 
 import torch
@@ -12,13 +12,14 @@ from .base_face_sr_model import BaseFaceSRModel
 
 @MODELS.register_module()
 class SimilaritySTN(nn.Module):
-    """Warp a map by a similarity transform predicted from the map itself (BASELINES.md: MTDN STN1, STN2).
+    """Warp a map by a similarity transform predicted from itself (docs/baselines.md#mtdn-stns).
 
     Localisation network: per stage maxpool 2, conv k (no padding), ReLU; flatten;
     FC -> ``hidden`` ReLU; FC -> 4 = (angle a, scale s, tx, ty). STN1 of the source on
     512 x 32 x 32: ``channels=(20, 20), kernel_sizes=(5, 5)`` (flatten 80); STN2 on
     256 x 64 x 64: ``channels=(128, 20, 20), kernel_sizes=(5, 5, 3)`` (flatten 180).
-    The last FC starts at zero weight and bias (0, 1, 0, 0): the identity (BASELINES.md [I]).
+    The last FC starts at zero weight and bias (0, 1, 0, 0): the identity (an inference, not the
+    source's: docs/baselines.md#mtdn-stns).
 
     theta = [[s cos a, -s sin a, tx], [s sin a, s cos a, ty]] maps output to input
     coordinates in ``affine_grid``'s normalised [-1, 1] frame; bilinear sampling.
@@ -69,14 +70,14 @@ class SimilaritySTN(nn.Module):
 
 @MODELS.register_module()
 class MTDNGenerator(nn.Module):
-    """LR faces (N, 3, s, s) -> SR faces (N, 3, s * upscale, s * upscale) (BASELINES.md: MTDN generator).
+    """LR faces (N, 3, s, s) -> SR faces (N, 3, s * upscale, s * upscale).
 
-    The TDN train file's network: four blocks conv k (padding k // 2), BN, ReLU
-    with ``channels`` 512, 256, 128, 64 and ``kernel_sizes`` 3, 3, 5, 5; a nearest x2
-    upsampling after each of the first log2(upscale) blocks, the i-th upsampling
-    followed by the i-th STN of ``stns``; then conv5 64 -> 3, linear. x8 (paper,
-    16 -> 128): upsamplings after blocks 1-3, STN1 at 32 px, STN2 at 64 px (the source
-    has STN3 at 128 px switched off, for memory). x4 (small, 16 -> 64): the third
+    The TDN train file's network (docs/baselines.md#mtdn-generator): four blocks conv k
+    (padding k // 2), BN, ReLU with ``channels`` 512, 256, 128, 64 and ``kernel_sizes``
+    3, 3, 5, 5; a nearest x2 upsampling after each of the first log2(upscale) blocks, the
+    i-th upsampling followed by the i-th STN of ``stns``; then conv5 64 -> 3, linear. x8
+    (paper, 16 -> 128): upsamplings after blocks 1-3, STN1 at 32 px, STN2 at 64 px (the
+    source has STN3 at 128 px switched off, for memory). x4 (small, 16 -> 64): the third
     upsampling is left out, every layer stays: blocks 3 and 4 both run at 64 px.
 
     Args:
@@ -126,12 +127,12 @@ class MTDNGenerator(nn.Module):
 
 @MODELS.register_module()
 class MTDNDiscriminator(nn.Module):
-    """Face (N, 3, in_size, in_size) -> real/fake logit (N, 1) (BASELINES.md: MTDN discriminator).
+    """Face (N, 3, in_size, in_size) -> real/fake logit (N, 1).
 
-    Four stages conv5 (padding 2), maxpool 2, ReLU, SpatialDropout 0.2 with ``channels``
-    32, 64, 128, 96; flatten (in_size / 16)^2 * 96 (8 * 8 * 96 at 128 px); FC 1024 ReLU,
-    Dropout 0.5; FC 1. The source's sigmoid is in the loss (BCE with logits, the same
-    function, computed stably).
+    MTDN's (docs/baselines.md#mtdn-discriminator): four stages conv5 (padding 2), maxpool
+    2, ReLU, SpatialDropout 0.2 with ``channels`` 32, 64, 128, 96; flatten
+    (in_size / 16)^2 * 96 (8 * 8 * 96 at 128 px); FC 1024 ReLU, Dropout 0.5; FC 1. The
+    source's sigmoid is in the loss (BCE with logits, the same function, computed stably).
     """
 
     def __init__(self, in_size=128, channels=(32, 64, 128, 96), hidden=1024):
@@ -152,7 +153,7 @@ class MTDNDiscriminator(nn.Module):
 
 
 def balance_updates(err_real, err_fake, margin=0.3):
-    """Which networks one MTDN step updates, from the discriminator's BCE errors (BASELINES.md: MTDN balance).
+    """What one MTDN step updates, from D's BCE errors (docs/baselines.md#mtdn-balance-rule).
 
     D is skipped when it is too good (``err_real`` or ``err_fake`` < margin), G when D
     is too weak (either > 1 - margin); when both would be skipped, both update.
@@ -169,7 +170,7 @@ def balance_updates(err_real, err_fake, margin=0.3):
 
 @MODELS.register_module()
 class MTDN(BaseFaceSRModel):
-    """MTDN: SR = G(LR), trained by L_G = MSE(SR, HR) + lambda * BCE(D(SR), real) (BASELINES.md: MTDN loss).
+    """MTDN: SR = G(LR), L_G = MSE(SR, HR) + lambda BCE(D(SR), real) (docs/baselines.md#mtdn-loss).
 
     One ``train_step`` on a batch of N pairs (as the source's Torch code, 64 pairs: D on
     32 real + 32 fake, G on 64): G super-resolves all N; D sees the first N / 2 HR faces

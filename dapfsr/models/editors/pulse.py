@@ -1,6 +1,6 @@
 """PULSE (Menon et al., CVPR 2020): super-resolution by latent search through a StyleGAN.
 
-Facts from BASELINES.md ("PULSE", from the public code adamian98/pulse); the pieces
+Facts from the public code adamian98/pulse (docs/baselines.md#pulse); the pieces
 are small functions and one model:
 
 - :func:`linear_1cycle_drop`: the learning-rate factor "linear1cycledrop";
@@ -24,7 +24,7 @@ def linear_1cycle_drop(step, steps):
     """PULSE's "linear1cycledrop" learning-rate factor at ``step`` of ``steps`` (LambdaLR).
 
     A triangle 0.1 -> 1 -> 0.1 over the first 90 % of the steps, then a linear drop
-    from 0.1 towards 0.001 (BASELINES.md: PULSE).
+    from 0.1 towards 0.001 (docs/baselines.md#pulse-search-and-sphericaloptimizer).
     """
     cycle = 0.9 * steps
     if step < cycle:
@@ -37,7 +37,7 @@ def geocross(latents):
 
     For every pair of rows (x, y), diagonal included, d = 2 atan2(|x - y|, |x + y|)
     (the angle between x and y when |x| = |y|); loss = mean over pairs of D d^2, / 8
-    (BASELINES.md: PULSE; its D = 512, here the decoder's style channels).
+    (docs/baselines.md#pulse-loss; its D = 512, here the decoder's style channels).
     """
     x, y = latents[:, None], latents[:, :, None]  # (N, 1, L, D), (N, L, 1, D)
     a = ((x - y).square().sum(-1) + 1e-9).sqrt()
@@ -56,7 +56,7 @@ class SphericalOptimizer:
 
     After every step, each parameter is rescaled to its initial radius per index of
     its first two dims: each D-vector of a W+ code (N, L, D), each (1, r, r) noise
-    map (N, 1, r, r) (BASELINES.md: PULSE, SphericalOptimizer).
+    map (N, 1, r, r) (docs/baselines.md#pulse-search-and-sphericaloptimizer).
 
     Args:
         optimizer (torch.optim.Optimizer): Built over the parameters to keep on spheres.

@@ -10,7 +10,10 @@ from ..archs.adain import adaptive_instance_norm
 
 
 def statistics_mlp(in_channels, hidden_channels, out_channels):
-    """BASELINES.md: RAIN's fc nets, Linear ReLU Linear ReLU Linear: (N, in) -> (N, out)."""
+    """RAIN's fc nets, Linear ReLU Linear ReLU Linear: (N, in) -> (N, out).
+
+    docs/baselines.md#rain-network.
+    """
     return nn.Sequential(nn.Linear(in_channels, hidden_channels), nn.ReLU(),
                          nn.Linear(hidden_channels, hidden_channels), nn.ReLU(),
                          nn.Linear(hidden_channels, out_channels))
@@ -36,13 +39,14 @@ class RAIN(BaseModel):
     - sample: eps = psi + N(0, I) xi;
     - stylize: D(AdaIN(f(c), fc_decoder(eps))), fc_decoder(eps) = reconstructed [mu | sigma].
 
-    Losses (BASELINES.md, RAIN's ``Net.forward``), with t = AdaIN(f(c), fc_decoder(eps)) and
-    g = D(t): content MSE(f_last(g), t); style sum_l w_l [MSE(mu_l(g), mu_l(style)) +
-    MSE(sigma_l(g), sigma_l(style))]; latent KL 0.5 mean(psi^2 + xi^2 - log(xi^2 + 1e-5) - 1);
-    reconstruction MSE(fc_decoder(eps), s). RAIN steps the fc nets on latent + reconstruction
-    and the decoder on content + style (its fc nets frozen for the second backward); here one
-    backward of the weighted sum gives the same gradients, because the decoder is fed t
-    detached from the fc nets (and the first two terms do not depend on the decoder).
+    Losses (RAIN's ``Net.forward``, docs/baselines.md#rain-losses-and-training), with
+    t = AdaIN(f(c), fc_decoder(eps)) and g = D(t): content MSE(f_last(g), t); style
+    sum_l w_l [MSE(mu_l(g), mu_l(style)) + MSE(sigma_l(g), sigma_l(style))]; latent KL
+    0.5 mean(psi^2 + xi^2 - log(xi^2 + 1e-5) - 1); reconstruction MSE(fc_decoder(eps), s).
+    RAIN steps the fc nets on latent + reconstruction and the decoder on content + style
+    (its fc nets frozen for the second backward); here one backward of the weighted sum
+    gives the same gradients, because the decoder is fed t detached from the fc nets (and
+    the first two terms do not depend on the decoder).
 
     The decoder works in the encoder's input range: dapfsr's [-1, 1] (RAIN's [0, 1] VGG input),
     with no output activation as AdaIN's; :meth:`stylize` clamps to [-1, 1].

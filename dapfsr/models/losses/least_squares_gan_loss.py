@@ -1,4 +1,7 @@
-"""Least-squares GAN loss (Mao et al., ICCV 2017), CPGAN's adversarial loss (BASELINES.md)."""
+"""Least-squares GAN loss (Mao et al., ICCV 2017), CPGAN's adversarial loss.
+
+docs/baselines.md#cpgan-discriminator.
+"""
 import torch.nn as nn
 
 from dapfsr.registry import MODELS

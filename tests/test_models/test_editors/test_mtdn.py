@@ -1,4 +1,4 @@
-"""MTDN (BASELINES.md: MTDN): its STNs, generator shapes per profile, balance rule, train step,
+"""MTDN (docs/baselines.md#mtdn): its STNs, generator shapes per profile, balance rule, train step,
 schedules, configs and a run through tools/train.py, tools/test.py and tools/infer.py."""
 import math
 import os.path as osp
@@ -65,7 +65,7 @@ def tiny_model(seed=0):
 # ---------------------------------------------------------------- STNs and shapes
 
 def test_stn_starts_as_the_identity_and_has_the_source_fc_widths():
-    stn1 = SimilaritySTN(512, 32)  # BASELINES.md: flatten 80 on 512 x 32 x 32
+    stn1 = SimilaritySTN(512, 32)  # docs/baselines.md#mtdn-stns: flatten 80 on 512 x 32 x 32
     stn2 = SimilaritySTN(256, 64, channels=(128, 20, 20), kernel_sizes=(5, 5, 3))  # flatten 180
     assert stn1.localization[-2].in_features == 80 and stn2.localization[-2].in_features == 180
     x = torch.randn(2, 512, 32, 32)

@@ -49,6 +49,15 @@ SMALL_CHECKPOINT = osp.join(REPO_ROOT, 'checkpoints', 'dapfsr_small_celebahq.pth
 YALEB_SPLITS = ('A+000E+00', 'A+050E+00', 'A-050E+00')
 
 
+GET_THE_DATA = '''[demo] The real benchmark (CelebA-HQ -> Extended Yale B) is not here; to run it, put under
+[demo] $DAPFSR_DATA_ROOT (default ../shared/data beside this clone, or --data-root DIR):
+[demo]   celeba_hq_128/  CelebA-HQ (CelebAMask-HQ's CelebA-HQ-img, https://github.com/switchablenorms/CelebAMask-HQ):
+[demo]     python tools/dataset_converters/celeba_hq.py CelebAMask-HQ/CelebA-HQ-img DATA_ROOT/celeba_hq_128
+[demo]   CroppedYale/    Extended Yale B, cropped release (CroppedYale.zip,
+[demo]     http://vision.ucsd.edu/~leekc/ExtYaleDatabase/ExtYaleB.html): unzip it into DATA_ROOT
+[demo] (docs/datasets.md has every layout and converter)'''
+
+
 def real_data_root(given):
     """``given``, else $DAPFSR_DATA_ROOT or ../shared/data when it holds both benchmark sets."""
     root = given or os.environ.get('DAPFSR_DATA_ROOT') or osp.join(REPO_ROOT, '..', 'shared', 'data')
@@ -174,6 +183,7 @@ def main():
         splits = '10 light directions' if args.splits == 'all' else args.splits
         benchmark = f'CelebA-HQ -> Extended Yale B ({splits}) in {data_root}'
     else:
+        print(GET_THE_DATA)
         benchmark = prepare_offline_data(data)
     print(f'[demo] data: {benchmark}' + ('' if data_root and not args.train else f' in {data}'))
     iters = dict(decoder=20, encoder=20, outer=1, inner=2) if args.fast else \

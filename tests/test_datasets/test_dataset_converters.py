@@ -102,3 +102,22 @@ def test_wider_face_tiny_crops_feed_the_lr_folder(tmp_path, monkeypatch, capsys)
                                                      dict(type='MatlabResize', keys='lr', size=16),
                                                      dict(type='PackFaceInputs')])
     assert len(dataset) == 2 and dataset[0]['inputs'].shape == (3, 16, 16)
+
+
+def test_celeba_hq_converter_splits_by_index_and_resizes(tmp_path, monkeypatch, capsys):
+    src = tmp_path / 'CelebA-HQ-img'
+    src.mkdir()
+    rng = np.random.default_rng(0)
+    faces = {i: cv2.resize(rng.integers(0, 256, (8, 8, 3), np.uint8), (256, 256)) for i in (0, 7999, 8000, 8499, 8500, 19999, 20000)}
+    for i, img in faces.items():
+        cv2.imwrite(str(src / f'{i}.png'), img)
+    out = tmp_path / 'celeba_hq_128'
+    run_converter('celeba_hq', src, out, monkeypatch=monkeypatch)
+    assert capsys.readouterr().out.strip().endswith('2 train, 2 test, 2 extra')
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob('*.jpg')) == [
+        'extra/08500.jpg', 'extra/19999.jpg', 'test/08000.jpg', 'test/08499.jpg',
+        'train/00000.jpg', 'train/07999.jpg']
+    written = cv2.imread(str(out / 'test' / '08499.jpg'))
+    expected = cv2.resize(faces[8499], (128, 128), interpolation=cv2.INTER_LANCZOS4)
+    assert written.shape == (128, 128, 3) and np.abs(written.astype(float) - expected).mean() < 2  # JPEG q95
+    assert np.abs(written.astype(float) - cv2.resize(faces[8000], (128, 128))).mean() > 20

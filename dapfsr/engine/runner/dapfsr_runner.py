@@ -5,7 +5,7 @@ import os.path as osp
 
 from mmengine.dist import master_only
 from mmengine.model import is_model_wrapper
-from mmengine.runner import Runner
+from mmengine.runner import BaseLoop, Runner
 
 from dapfsr.adaptation.delta import load_adapted_parameters
 from dapfsr.registry import RUNNERS
@@ -27,10 +27,22 @@ class DapfsrRunner(Runner):
       so a kill during a save never leaves a partial ``iter_N.pth``.
     - The set-up dumps (environment, config, hook order: ~340 lines) go to the log
       file only; the console shows progress and results.
+    - ``iter`` and ``epoch`` are 0 until training starts: asking them never builds the
+      training data (a test, an adaptation needs only the target faces).
     - ``num_workers=0`` turns ``persistent_workers`` off (torch refuses the pair).
     - ``adapted_parameters`` (a file of ``tools/adapt.py``) in the config is applied on
       top of ``load_from`` when that is loaded (``tools/test.py --adapted``).
     """
+
+    @property
+    def iter(self):
+        # mmengine builds the train loop, and with it the source training set, to answer this:
+        # testing, adapting and inferring must need only the target data
+        return self._train_loop.iter if isinstance(self._train_loop, BaseLoop) else 0
+
+    @property
+    def epoch(self):
+        return self._train_loop.epoch if isinstance(self._train_loop, BaseLoop) else 0
 
     @property
     def unwrapped_model(self):

@@ -1,3 +1,4 @@
+from .affine_error import AffineError
 from .base_face_metric import BaseFaceSRMetric
 from .faceqnet import FaceQnet, faceqnet_from_keras_h5, load_faceqnet
 from .fiq import FIQ
@@ -6,5 +7,5 @@ from .latent_spread import LatentSpread
 from .lpips_metric import LPIPS
 from .psnr_ssim import PSNR, SSIM
 
-__all__ = ['BaseFaceSRMetric', 'FaceQnet', 'faceqnet_from_keras_h5', 'load_faceqnet', 'FIQ',
+__all__ = ['AffineError', 'BaseFaceSRMetric', 'FaceQnet', 'faceqnet_from_keras_h5', 'load_faceqnet', 'FIQ',
            'FaceNetEmbedder', 'IDSim', 'LatentSpread', 'LPIPS', 'PSNR', 'SSIM']

@@ -1,9 +1,7 @@
 """Python API: build a model from a config and checkpoint, and super-resolve faces."""
-import os.path as osp
 
 import numpy as np
 import torch
-from mmengine.config import Config
 
 from dapfsr.datasets.transforms.formatting import image_to_tensor
 from dapfsr.datasets.transforms.loading import read_image
@@ -12,6 +10,8 @@ from dapfsr.setup_env import register_all_modules
 from dapfsr.structures import FaceSRDataSample
 from dapfsr.utils import load_model_weights
 from dapfsr.utils.checkpoint import check_checkpoint_for_config
+from dapfsr.utils.config import read_config
+from dapfsr.utils.project_paths import resolve_project_paths
 from dapfsr.utils.matlab_resize import matlab_imresize
 
 
@@ -38,11 +38,10 @@ def init_model(config, checkpoint=None, adapted=None, device='cpu', cfg_options=
     """
     register_all_modules()
     if isinstance(config, str):
-        if not osp.isfile(config):
-            raise FileNotFoundError(f'config file not found: {config}')
-        config = Config.fromfile(config)
+        config = read_config(config)
     if cfg_options:
         config.merge_from_dict(cfg_options)
+        resolve_project_paths(config._cfg_dict)
     loaded = check_checkpoint_for_config(checkpoint, config) if checkpoint is not None else None
     model = MODELS.build(config.model)
     if checkpoint is not None:

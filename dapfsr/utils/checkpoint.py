@@ -180,8 +180,25 @@ def checkpoint_model_types(checkpoint):
     return {}
 
 
+def is_same_or_subclass(built_type, trained_type):
+    """Whether the registered model type ``built_type`` is ``trained_type`` or a subclass of it."""
+    if built_type == trained_type:
+        return True
+    from dapfsr.registry import MODELS
+    try:
+        built_cls, trained_cls = MODELS.get(built_type), MODELS.get(trained_type)
+    except Exception:  # a type whose module fails to import: not comparable
+        return False
+    return (isinstance(built_cls, type) and isinstance(trained_cls, type)
+            and issubclass(built_cls, trained_cls))
+
+
 def check_model_types(checkpoint, model_cfg, path, config_name='the config'):
     """Refuse a checkpoint trained as another model or profile than ``model_cfg`` builds.
+
+    A registered subclass of the file's type is the same model (e.g. a user's ``DAPFSR``
+    subclass that adds a loss term, docs/add_component.md): its keys are still checked
+    when the weights load.
 
     Raises:
         CheckpointError: A module path both know has another type in each
@@ -190,7 +207,8 @@ def check_model_types(checkpoint, model_cfg, path, config_name='the config'):
     """
     trained = checkpoint_model_types(checkpoint)
     built = model_types(model_cfg)
-    differ = [(k, trained[k], built[k]) for k in built if k in trained and trained[k] != built[k]]
+    differ = [(k, trained[k], built[k]) for k in built
+              if k in trained and not is_same_or_subclass(built[k], trained[k])]
     if differ:
         where = ', '.join(f'{k or "model"}: {a} in the file, {b} in the config' for k, a, b in differ[:3])
         raise CheckpointError(f'{path} was trained as another model than {config_name} builds '

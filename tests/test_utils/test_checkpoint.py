@@ -133,3 +133,30 @@ def test_load_state_dict_checked_allows_only_the_named_missing_keys():
                                               r'\(0.bias\); 1 unexpected \(2.weight\)'):
         load_state_dict_checked(model, state, 'f.pth', allow_missing='*num_batches_tracked',
                                 what='the two layers')
+
+
+def test_model_types_accept_a_registered_subclass_of_the_trained_type():
+    """A user's DAPFSR subclass (e.g. one more loss term, docs/add_component.md) loads a DAPFSR
+    checkpoint; a sibling type, or the parent given a subclass's file, is another model."""
+    from dapfsr.models.editors import DAPFSR
+    from dapfsr.registry import MODELS
+    from dapfsr.utils.checkpoint import check_model_types
+
+    class DAPFSRSubclassOfTheTest(DAPFSR):
+        pass
+
+    MODELS.register_module(module=DAPFSRSubclassOfTheTest)
+    try:
+        file = {'meta': {'model_types': {'': 'DAPFSR', 'encoder': 'DAPEncoder'}}}
+        check_model_types(file, dict(type='DAPFSRSubclassOfTheTest', encoder=dict(type='DAPEncoder'),
+                                     extra_loss=dict(type='LeastSquaresGANLoss')), 'f.pth')
+        with pytest.raises(CheckpointError, match=r'model: DAPFSR in the file, BicubicUpsampler in the config'):
+            check_model_types(file, dict(type='BicubicUpsampler'), 'f.pth')
+        with pytest.raises(CheckpointError, match=r'encoder: DAPEncoder in the file, ResNetBackbone'):
+            check_model_types(file, dict(type='DAPFSRSubclassOfTheTest', encoder=dict(type='ResNetBackbone')),
+                              'f.pth')
+        with pytest.raises(CheckpointError, match='DAPFSRSubclassOfTheTest in the file, DAPFSR in the config'):
+            check_model_types({'meta': {'model_types': {'': 'DAPFSRSubclassOfTheTest'}}}, dict(type='DAPFSR'),
+                              'f.pth')
+    finally:
+        MODELS.module_dict.pop('DAPFSRSubclassOfTheTest')

@@ -3,7 +3,7 @@
     python tools/infer.py CONFIG [CHECKPOINT] INPUT_DIR OUTPUT_DIR [--adapted DELTA] \
         [--recursive] [--batch-size N] [--device cpu|cuda[:i]] \
         [--detect | --no-detect] [--save-crops] [--side-by-side] [--photo-scale K] \
-        [--min-face-size PX] [--gray]
+        [--min-face-size PX] [--gray] [--cfg-options KEY=VALUE ...]
     python tools/infer.py --demo-photo photos/astronaut.png [--demo-face-size 20]
 
     python tools/infer.py configs/dapfsr/dapfsr_small_17k_celeba-hq.py \
@@ -37,6 +37,7 @@ import sys
 import cv2
 import numpy as np
 import torch
+from mmengine.config import DictAction
 from tqdm import tqdm
 
 from dapfsr.apis import init_model, prepare_lr_face, super_resolve
@@ -45,6 +46,8 @@ from dapfsr.apis.photo import (DetectorUnavailable, MTCNN, compare_panel, demo_p
                                super_resolve_photo)
 from dapfsr.datasets.transforms.loading import read_image
 from dapfsr.utils.checkpoint import checkpoint_keys
+from dapfsr.utils.config import ConfigKeyError, load_config
+from dapfsr.utils.user_errors import InputError, check_config_types, library_error_message
 
 IMAGE_EXTENSIONS = ('.png', '.jpg', '.jpeg', '.bmp', '.pgm', '.ppm', '.tif', '.tiff', '.webp')
 CROP_MAX_FACTOR = 2   # inputs up to this x the LR side are face crops
@@ -130,6 +133,9 @@ def build_parser():
                         '--demo-face-size px across, to FILE and exit (no other argument needed)')
     parser.add_argument('--demo-face-size', type=positive_float, default=20.0,
                         help='face size of --demo-photo, in pixels (default: 20)')
+    parser.add_argument('--cfg-options', nargs='+', action=DictAction, metavar='KEY=VALUE',
+                        help='override config settings, key=value, checked against the config as '
+                        'tools/test.py does; put it last: it takes every word after it')
     return parser
 
 
@@ -355,9 +361,16 @@ def main():
     if not images:
         sys.exit(f'infer.py: error: no images ({" ".join(IMAGE_EXTENSIONS)}) in {args.input_dir}')
     try:
-        model = init_model(args.config, args.checkpoint, adapted=args.adapted, device=args.device)
-    except (OSError, ValueError) as err:
+        cfg = load_config(args.config, args.cfg_options)  # the --cfg-options keys checked
+        check_config_types(cfg)
+        model = init_model(cfg, args.checkpoint, adapted=args.adapted, device=args.device)
+    except (OSError, ValueError, ConfigKeyError, InputError) as err:
         sys.exit(f'infer.py: error: {err}')
+    except (KeyError, ImportError) as err:  # a config's type or custom_imports mmengine refuses
+        message = library_error_message(err)
+        if message is None:
+            raise
+        sys.exit(f'infer.py: error: {message}')
     if args.checkpoint is None and checkpoint_keys(model):  # weights beyond self-loading modules
         sys.exit(f'infer.py: error: the model of {args.config} has learnt parameters: '
                  'give CHECKPOINT')

@@ -24,20 +24,36 @@ import os.path as osp
 import torch
 from mmengine.config import DictAction
 
+from dapfsr.datasets.protocol import check_protocol_splits
 from dapfsr.engine import build_runner
 from dapfsr.utils import exit_on_user_error, load_config, setup_cpu_distributed
 from dapfsr.utils.checkpoint import check_checkpoint_for_config
 from dapfsr.utils.fileio import atomic_write
+from dapfsr.utils.user_errors import check_config_types, require_file, require_folder
+
+
+ONE_SHOT_HELP = """\
+--one-shot modes (each task: one split of the config's one_shot_protocol and one
+exemplar seed, its exemplars' subjects left out of its test faces):
+  source_only  the source model (CHECKPOINT) on each task's test faces, no adaptation
+  adapt        adapt a fresh copy of the source model per task from the task's
+               exemplars by the config's "adaptation" (DAMMA, ...), then test it
+  deltas       load the per-task adapted parameters saved by tools/adapt.py --split
+               (DIR/<split>_seed<k>.pth, --deltas DIR) on top of CHECKPOINT, then test
+"""
 
 
 def parse_args():
-    parser = argparse.ArgumentParser(description='Test (evaluate) a dapfsr model')
+    parser = argparse.ArgumentParser(description='Test (evaluate) a dapfsr model',
+                                     formatter_class=argparse.RawDescriptionHelpFormatter,
+                                     epilog=ONE_SHOT_HELP)
     parser.add_argument('config', help='test config file path')
     parser.add_argument('checkpoint', nargs='?',
                         help='checkpoint file (none for parameter-free baselines such as bicubic)')
     parser.add_argument('--adapted', help='adapted parameters (tools/adapt.py) on top of CHECKPOINT')
     parser.add_argument('--one-shot', choices=['source_only', 'adapt', 'deltas'],
-                        help='run the one-shot benchmark of the config\'s one_shot_protocol')
+                        help='run the one-shot benchmark of the config\'s one_shot_protocol, '
+                        'one task per split and exemplar seed (the modes: below)')
     parser.add_argument('--deltas', help='with --one-shot deltas: folder of <split>_seed<k>.pth')
     parser.add_argument('--max-tasks', type=int, help='evaluate only the first N tasks')
     parser.add_argument('--name', help='row name in the results table (default: config name)')
@@ -60,9 +76,17 @@ def parse_args():
 def main():
     args = parse_args()
     cfg = load_config(args.config, args.cfg_options, args.work_dir)
+    check_config_types(cfg)
+    for path, kind in ((args.checkpoint, 'checkpoint'), (args.adapted, 'adapted-parameter file')):
+        if path:
+            require_file(path, kind)  # every input file, before anything is built
+    if args.deltas:
+        require_folder(args.deltas, 'folder of adapted-parameter files (--deltas)')
     if args.one_shot:
         cfg.test_cfg = dict(type='OneShotTestLoop', mode=args.one_shot, deltas_dir=args.deltas,
                             max_tasks=args.max_tasks, name=args.name, out=args.out)
+    if (cfg.get('test_cfg') or {}).get('type') == 'OneShotTestLoop':
+        check_protocol_splits(cfg)
     cfg.launcher = args.launcher
     if args.launcher == 'pytorch' and not torch.cuda.is_available():
         setup_cpu_distributed(cfg)

@@ -25,7 +25,8 @@ def adapt(model, exemplars, adaptation, seed=0):
             :class:`~dapfsr.models.BaseFaceSRModel`.
         exemplars: :class:`Exemplars` (HR / LR in the model's range), packed protocol
             samples (``OneShotProtocol.exemplars(task)``), or ``dict(hr=paths, lr=paths)``
-            of image files (``lr`` None: made by the adaptation's degradation).
+            of image files (``lr`` None: made by the adaptation's degradation; ``crop``:
+            files of another size made as the test faces are, :func:`load_exemplar_files`).
         adaptation (dict | object): The adaptation config (e.g. ``dict(type='DAMMA', ...)``)
             or a built one.
         seed (int | None): Seeds python, numpy and torch before anything random
@@ -44,7 +45,8 @@ def adapt(model, exemplars, adaptation, seed=0):
 def as_exemplars(model, exemplars, adaptation):
     """:class:`Exemplars` from any form :func:`adapt` takes (files degraded by ``adaptation``)."""
     if isinstance(exemplars, dict):
-        return load_exemplar_files(model, adaptation.degradation, exemplars['hr'], exemplars.get('lr'))
+        return load_exemplar_files(model, adaptation.degradation, exemplars['hr'], exemplars.get('lr'),
+                                   exemplars.get('crop'))
     return exemplars if isinstance(exemplars, Exemplars) else exemplars_from_samples(model, exemplars)
 
 

@@ -1,10 +1,14 @@
 """The one-shot exemplar(s) of a target domain: K HR/LR pairs in the model's range."""
+import os.path as osp
 from dataclasses import dataclass
 
 import torch
+from mmengine.logging import print_log
 
 from dapfsr.datasets.transforms import image_to_tensor, read_image
+from dapfsr.datasets.transforms.processing import CropAndResize
 from dapfsr.registry import DATASETS
+from dapfsr.utils.matlab_resize import matlab_imresize
 
 
 @dataclass(frozen=True)
@@ -39,23 +43,46 @@ def to_model_range(model, img):
     return model.data_preprocessor.to_model_range(img.to(next(model.parameters()).device))
 
 
-def read_exemplar_image(path, size, role):
+def describe_crop(crop):
+    """``'whole frame -> 128 px'`` of a ``CropAndResize`` argument dict."""
+    box = crop.get('crop_box')
+    return f'{"whole frame" if box is None else f"box {tuple(box)}"} -> {crop.get("size", 128)} px'
+
+
+def read_exemplar_image(path, size, role, crop=None, resized=None):
     """Read one exemplar face file as a (C, size, size) tensor in [0, 1].
+
+    Args:
+        crop (dict, optional): The ``CropAndResize`` arguments of the test pipeline
+            (``crop_box``, ``size``): a file of another size is then made as the test
+            faces are, an HR face cut to the box (default the whole frame) and resized
+            to ``crop['size']`` then to ``size`` (MATLAB bicubic), an LR face resized
+            to ``size``; without it such a file is refused.
+        resized (list, optional): Gets ``'HR name (WxH)'`` for a file so made.
 
     Raises:
         FileNotFoundError: ``path`` does not exist.
-        ValueError: not an image, or not ``size`` x ``size``; the message names the file.
+        ValueError: not an image, or not ``size`` x ``size`` (without ``crop``); the
+            message names the file.
     """
     img = read_image(path)  # names the path on missing, empty or corrupt files
     if img.shape[:2] != (size, size):
-        raise ValueError(f'exemplar {role} {path} is {img.shape[1]}x{img.shape[0]} pixels; the model '
-                         f'needs {size}x{size} {role} faces (crop and resize it like the test data)')
+        if crop is None:
+            raise ValueError(f'exemplar {role} {path} is {img.shape[1]}x{img.shape[0]} pixels; the model '
+                             f'needs {size}x{size} {role} faces (crop and resize it like the test data)')
+        if resized is not None:
+            resized.append(f'{role} {osp.basename(path)} ({img.shape[1]}x{img.shape[0]})')
+        if role == 'HR':
+            img = CropAndResize(keys=['gt'], **crop).transform(dict(gt=img, img_path=path))['gt']
+        if img.shape[:2] != (size, size):
+            img = matlab_imresize(img, size=(size, size))
     return image_to_tensor(img)
 
 
-def read_exemplar_batch(model, paths, size, role):
+def read_exemplar_batch(model, paths, size, role, crop=None, resized=None):
     """Face files -> (K, C, size, size) in [-1, 1] on the model's device, gray replicated."""
-    return torch.cat([to_model_range(model, read_exemplar_image(p, size, role)[None]) for p in paths])
+    return torch.cat([to_model_range(model, read_exemplar_image(p, size, role, crop, resized)[None])
+                      for p in paths])
 
 
 def as_path_list(paths):
@@ -63,7 +90,7 @@ def as_path_list(paths):
     return [paths] if isinstance(paths, str) else list(paths or [])
 
 
-def load_exemplar_files(model, degradation, hr_paths, lr_paths=None):
+def load_exemplar_files(model, degradation, hr_paths, lr_paths=None, crop=None):
     """Exemplars from image files; missing LR faces are made by ``degradation``.
 
     Args:
@@ -72,6 +99,9 @@ def load_exemplar_files(model, degradation, hr_paths, lr_paths=None):
             data's kind; also fixes the expected LR size.
         hr_paths (str | Sequence[str]): K HR face files (H = W = the model's HR size).
         lr_paths (str | Sequence[str], optional): K LR face files, paired by order.
+        crop (dict, optional): The test pipeline's ``CropAndResize`` arguments: files
+            of another size are made as the test faces are (:func:`read_exemplar_image`),
+            said in one logged line; without it they are refused.
 
     Returns:
         Exemplars: On the model's device.
@@ -82,11 +112,16 @@ def load_exemplar_files(model, degradation, hr_paths, lr_paths=None):
     if lr_paths and len(lr_paths) != len(hr_paths):
         raise ValueError(f'{len(hr_paths)} HR exemplars but {len(lr_paths)} LR exemplars; '
                          'give one LR file per HR file, in the same order, or none')
-    hr = read_exemplar_batch(model, hr_paths, model.hr_size, 'HR')
+    resized = []
+    hr = read_exemplar_batch(model, hr_paths, model.hr_size, 'HR', crop, resized)
     degraded = degradation(hr)
-    if not lr_paths:
-        return Exemplars(hr, degraded)
-    return Exemplars(hr, read_exemplar_batch(model, lr_paths, degraded.shape[-1], 'LR'))
+    lr = read_exemplar_batch(model, lr_paths, degraded.shape[-1], 'LR', crop, resized) if lr_paths else degraded
+    if resized:
+        how = [f'HR {describe_crop(crop)} -> {model.hr_size} px' * any(r.startswith('HR') for r in resized),
+               f'LR -> {degraded.shape[-1]} px' * any(r.startswith('LR') for r in resized)]
+        print_log(f'exemplars not at the model\'s size made as the test faces are ({", ".join(filter(None, how))}, '
+                  f'MATLAB bicubic): {", ".join(resized)}', logger='current')
+    return Exemplars(hr, lr)
 
 
 def exemplars_from_samples(model, samples):
@@ -134,7 +169,8 @@ def protocol_exemplars(dataset, split, seed=0, num_exemplars=1):
     return protocol.exemplars(task), record, task
 
 
-def file_exemplars(hr_paths, lr_paths=None):
-    """Exemplar files in the form :func:`adapt` takes, and their record."""
-    return dict(hr=hr_paths, lr=lr_paths), dict(exemplar_hr=list(as_path_list(hr_paths)),
+def file_exemplars(hr_paths, lr_paths=None, crop=None):
+    """Exemplar files in the form :func:`adapt` takes, and their record; ``crop``: see
+    :func:`load_exemplar_files`."""
+    return dict(hr=hr_paths, lr=lr_paths, crop=crop), dict(exemplar_hr=list(as_path_list(hr_paths)),
                                                 exemplar_lr=list(as_path_list(lr_paths)))

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from mmengine.dataset import BaseDataset
 
 from dapfsr.registry import TRANSFORMS
+from dapfsr.utils.user_errors import InputError, did_you_mean
 
 IMAGE_EXTENSIONS = ('.jpg', '.jpeg', '.png', '.bmp', '.pgm', '.ppm', '.tif', '.tiff', '.webp')
 
@@ -110,8 +111,9 @@ class BaseFaceDataset(BaseDataset):
             present = {str(info[key]) for info in data_list}
             unknown = [w for w in wanted if w not in present]
             if unknown:
-                raise ValueError(f'{self.name}: no {key} {unknown} in {self.data_root}; '
-                                 f'it has {sorted(present)[:20]}')
+                raise InputError(f'{self.name}: no {key} {", ".join(map(repr, unknown))} in '
+                                 f'{self.data_root} (it has {len(present)} {key}s)'
+                                 f'{did_you_mean(unknown[0], present)}')
             keep = set(wanted)
             data_list = [info for info in data_list if str(info[key]) in keep]
         if not data_list:

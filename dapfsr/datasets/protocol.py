@@ -13,6 +13,7 @@ from typing import List, Tuple
 import numpy as np
 
 from dapfsr.registry import DATASETS
+from dapfsr.utils.user_errors import InputError, did_you_mean
 from .base_face_dataset import as_name_list
 from .transforms.seeding import stable_hash
 
@@ -43,6 +44,45 @@ def protocol_config(cfg, protocol=None):
                            '"test_dataloader.dataset" to take its tasks from')
         protocol = dict(protocol, dataset=dataset)
     return dict(protocol)
+
+
+def config_splits(cfg, protocol_splits=True):
+    """The splits a config gives its one-shot protocol, and the key that names them: the
+    protocol's ``splits`` (with ``protocol_splits``), else its target dataset's
+    ``conditions``; ``(None, None)`` when the config leaves them to the data."""
+    protocol = cfg.get('one_shot_protocol') or {}
+    if protocol_splits and protocol.get('splits') is not None:
+        return as_name_list(protocol['splits'], 'splits'), 'one_shot_protocol.splits'
+    if protocol.get('dataset') is not None:
+        dataset, where = protocol['dataset'], 'one_shot_protocol.dataset'
+    else:
+        dataset, where = (cfg.get('test_dataloader') or {}).get('dataset') or {}, 'test_dataloader.dataset'
+    if not isinstance(dataset, dict) or dataset.get('conditions') is None:
+        return None, None
+    return as_name_list(dataset['conditions'], 'conditions'), f'{where}.conditions'
+
+
+def check_protocol_splits(cfg, split=None):
+    """Refuse a split the config does not have, before any data is read: ``split``
+    (``tools/adapt.py --split``) not among :func:`config_splits`, or, without it, a
+    ``one_shot_protocol.splits`` entry not among the target dataset's ``conditions``.
+
+    Raises:
+        InputError: Naming the split and the config's splits (where the config lists them).
+    """
+    name = getattr(cfg, 'filename', None) or 'the config'
+    protocol = cfg.get('one_shot_protocol')
+    if protocol is None:
+        if split is None:
+            return
+        raise InputError(f'--split {split}: {name} has no "one_shot_protocol" to draw exemplars by')
+    option = '--split' if split is not None else 'one_shot_protocol.splits'
+    wanted = [str(split)] if split is not None else as_name_list(protocol.get('splits'), 'splits') or []
+    splits, where = config_splits(cfg, protocol_splits=split is not None)
+    for value in wanted:
+        if splits is not None and value not in splits:
+            raise InputError(f'{option} {value!r} is not a split of {name}: its splits ({where}) are '
+                             f'{", ".join(splits)}{did_you_mean(value, splits)}')
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,6 @@
 """Config loading for the tools: ``--cfg-options`` checked against the config, one-line errors."""
 import difflib
+import glob
 import functools
 import inspect
 import os.path as osp
@@ -8,6 +9,8 @@ import sys
 from mmengine.config import Config
 
 from .checkpoint import CheckpointError
+from .project_paths import PROJECT_ROOT, config_key_of, resolve_project_paths
+from .user_errors import InputError, init_arguments, library_error_message
 
 
 class ConfigKeyError(KeyError):
@@ -18,8 +21,9 @@ class ConfigKeyError(KeyError):
 
 
 def arguments_of(type_name):
-    """The keyword arguments a registered ``type`` takes; None when it is not found
-    in dapfsr's registries or takes ``**kwargs``."""
+    """The keyword arguments a registered ``type`` takes (:func:`init_arguments`); None
+    when it is not found in dapfsr's registries or takes ``**kwargs`` it does not pass
+    on to a base class."""
     from mmengine.registry import Registry
 
     from dapfsr import registry
@@ -30,10 +34,10 @@ def arguments_of(type_name):
             except Exception:  # a registry whose modules fail to import: not this one
                 continue
             if cls is not None:
-                params = inspect.signature(cls).parameters.values()
-                if any(p.kind is p.VAR_KEYWORD for p in params):
+                try:
+                    return init_arguments(cls)
+                except (TypeError, ValueError):  # no signature to read
                     return None
-                return [p.name for p in params]
     return None
 
 
@@ -75,15 +79,39 @@ def check_cfg_options(cfg, options):
             known.append(part)
 
 
+def config_file(path):
+    """The config file ``path`` names: from the working directory, else from the project root
+    (``configs/...`` works from any folder); missing: FileNotFoundError with the closest names."""
+    for candidate in (path, osp.join(PROJECT_ROOT, path)):
+        if osp.isfile(candidate):
+            return candidate
+    known = [osp.relpath(f, PROJECT_ROOT) for f in glob.glob(osp.join(PROJECT_ROOT, 'configs', '**', '*.py'),
+                                                              recursive=True) if '_base_' not in f]
+    by_name = {}
+    for name in known:
+        by_name.setdefault(osp.basename(name), name)
+    wanted = osp.relpath(osp.abspath(path), PROJECT_ROOT)
+    close = difflib.get_close_matches(wanted, known, n=3, cutoff=0.5) or [
+        by_name[n] for n in difflib.get_close_matches(osp.basename(path), list(by_name), n=3, cutoff=0.5)]
+    hint = f'; closest configs: {", ".join(close)}' if close else ''
+    raise FileNotFoundError(f'config file not found: {path}{hint}')
+
+
+def read_config(path):
+    """:func:`config_file`'s config, its project-relative paths resolved (:mod:`.project_paths`)."""
+    cfg = Config.fromfile(config_file(path))
+    resolve_project_paths(cfg._cfg_dict)
+    return cfg
+
+
 def load_config(path, cfg_options=None, work_dir=None):
-    """Read a config file, merge checked ``cfg_options`` and set ``work_dir``
-    (given, the config's, or ``./work_dirs/<config name>``)."""
-    if not osp.isfile(path):
-        raise FileNotFoundError(f'config file not found: {path}')
-    cfg = Config.fromfile(path)
+    """Read a config file (:func:`read_config`), merge checked ``cfg_options`` and set
+    ``work_dir`` (given, the config's, or ``./work_dirs/<config name>``)."""
+    cfg = read_config(path)
     if cfg_options:
         check_cfg_options(cfg, cfg_options)
         cfg.merge_from_dict(cfg_options)
+        resolve_project_paths(cfg._cfg_dict)
     cfg.work_dir = work_dir or cfg.get('work_dir') or osp.join(
         './work_dirs', osp.splitext(osp.basename(path))[0])
     return cfg
@@ -91,11 +119,19 @@ def load_config(path, cfg_options=None, work_dir=None):
 
 def exit_on_user_error(main):
     """Let a tool's ``main`` end with ``error: <one line>`` and status 1 (no traceback)
-    when a file is missing, a checkpoint does not fit or a config key is unknown."""
+    when a file is missing, a checkpoint does not fit, a config key is unknown, an input
+    is wrong (:class:`~dapfsr.utils.user_errors.InputError`), or mmengine refuses a
+    config's ``type`` or ``custom_imports`` (:func:`~dapfsr.utils.user_errors.library_error_message`)."""
     @functools.wraps(main)
     def run(*args, **kwargs):
         try:
             return main(*args, **kwargs)
-        except (FileNotFoundError, CheckpointError, ConfigKeyError) as err:
-            sys.exit(f'error: {err}')
+        except (FileNotFoundError, CheckpointError, ConfigKeyError, InputError) as err:
+            key = config_key_of(str(err)) if isinstance(err, (FileNotFoundError, CheckpointError)) else None
+            sys.exit(f'error: {key}: {err}' if key else f'error: {err}')
+        except (KeyError, ImportError) as err:
+            message = library_error_message(err)
+            if message is None:
+                raise
+            sys.exit(f'error: {message}')
     return run

@@ -73,9 +73,22 @@ def test_adapt_tool_names_bad_exemplars(tmp_path):
     missing = str(tmp_path / 'missing.png')
     with pytest.raises(SystemExit, match=f'file not found: {missing}'):
         load_tool().main([config, checkpoint, '--exemplar-hr', missing])
-    big = write_face(tmp_path / 'big.png', 2 * HR_SIZE)
-    with pytest.raises(ValueError, match=f'exemplar HR {big} is 32x32'):
-        load_tool().main([config, checkpoint, '--exemplar-hr', big, '--work-dir', str(tmp_path)])
+    not_image = tmp_path / 'not_image.png'
+    not_image.write_text('text')
+    with pytest.raises(SystemExit, match=f'exemplar HR file {not_image} is not an image'):
+        load_tool().main([config, checkpoint, '--exemplar-hr', str(not_image), '--work-dir', str(tmp_path)])
+
+
+def test_adapt_tool_makes_exemplars_of_another_size_as_the_test_faces(tmp_path):
+    config, checkpoint = write_setup(tmp_path)
+    big = write_face(tmp_path / 'big.png', 2 * HR_SIZE)  # the test pipeline: whole frame -> HR_SIZE
+    out = str(tmp_path / 'adapted.pth')
+    load_tool().main([config, checkpoint, '--exemplar-hr', big, '--work-dir', str(tmp_path / 'work'),
+                      '--out', out, '--no-samples'])
+    log = next((tmp_path / 'work').glob('adapt_*.log')).read_text()
+    assert (f'made as the test faces are (HR whole frame -> {HR_SIZE} px -> {HR_SIZE} px, MATLAB bicubic): '
+            f'HR big.png ({2 * HR_SIZE}x{2 * HR_SIZE})') in log
+    assert read_adapted_parameters(out)[1]['exemplar_hr'] == [big]
 
 
 def test_adapt_on_a_protocol_split_then_test(tmp_path, yaleb_root):

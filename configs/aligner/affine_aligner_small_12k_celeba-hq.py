@@ -4,12 +4,12 @@
 # so that it holds on target domains it never saw.
 #   python tools/train.py configs/aligner/affine_aligner_small_12k_celeba-hq.py
 #   python tools/test.py configs/aligner/affine_aligner_small_12k_celeba-hq.py CKPT
-# Its estimate puts LR faces upright for the refinement (configs/_base_/refinement/) and for
-# the "bicubic, aligned" baseline; configs/aligner/README.md has its accuracy.
-_base_ = ['../_base_/default_runtime.py']
+# Published as checkpoints/affine_aligner_small_celebahq.pth, its estimate puts LR faces upright
+# for the refinement (configs/_base_/refinement/) and for the "bicubic, aligned" baseline
+# (configs/bicubic/); configs/aligner/README.md has its accuracy.
+_base_ = ['../_base_/models/affine_aligner_small.py', '../_base_/default_runtime.py']
 
-model = dict(type='AffineAligner', in_size=16, channels=(32, 64, 128), hidden=256,
-             data_preprocessor=dict(type='FaceSRDataPreprocessor', num_channels=3))
+model = _base_.affine_aligner
 
 data_root = '{{$DAPFSR_DATA_ROOT:../shared/data}}/celeba_hq_128'
 train_pipeline = [

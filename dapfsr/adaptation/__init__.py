@@ -1,5 +1,5 @@
 """Deployment stage (sec. 4.2): one-shot adaptation of a trained model to a target domain."""
-from .adapt import Adapted, adapt, adapt_and_save, exemplar_grids
+from .adapt import Adapted, adapt, adapt_and_save, calibrate_refiner, exemplar_grids
 from .augmenters import (AdaINStyleTransfer, BaseAugmenter, ColorStatisticsTransfer, HardLatentMixing,
                          LatentMixing, SoftLatentMixing, mix_latents)
 from .damma import DAMMA
@@ -12,7 +12,7 @@ from .exemplars import (Exemplars, exemplars_from_samples, file_exemplars, load_
 from .losses import content_loss, feature_statistics, style_loss
 
 __all__ = [
-    'adapt', 'adapt_and_save', 'exemplar_grids', 'Adapted', 'adapted_parameters_path',
+    'adapt', 'adapt_and_save', 'calibrate_refiner', 'exemplar_grids', 'Adapted', 'adapted_parameters_path',
     'BaseAugmenter', 'LatentMixing', 'SoftLatentMixing', 'HardLatentMixing', 'AdaINStyleTransfer',
     'ColorStatisticsTransfer', 'mix_latents', 'DAMMA', 'DAMMAHook', 'one_shot_task',
     'PipelineDegradation', 'save_adapted_parameters', 'load_adapted_parameters',

@@ -39,7 +39,16 @@ def adapt(model, exemplars, adaptation, seed=0):
         set_random_seed(seed)
     adaptation = MODELS.build(adaptation) if isinstance(adaptation, dict) else adaptation
     exemplars = as_exemplars(model, exemplars, adaptation)
+    calibrate_refiner(model, exemplars)
     return Adapted(adaptation, exemplars, adaptation.run(model, exemplars, seed=seed))
+
+
+def calibrate_refiner(model, exemplars):
+    """Let the model's refiner, if it calibrates, learn the target's framing from the
+    exemplars' HR faces (:class:`~dapfsr.models.refiners.AlignedRefiner`)."""
+    refiner = getattr(model, 'refiner', None)
+    if refiner is not None and hasattr(refiner, 'calibrate'):
+        refiner.calibrate(exemplars.hr.to(refiner.framing.device))
 
 
 def as_exemplars(model, exemplars, adaptation):

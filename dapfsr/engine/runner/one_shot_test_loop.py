@@ -9,7 +9,8 @@ from mmengine.model import is_model_wrapper
 from mmengine.runner import BaseLoop
 from torch.utils.data import DataLoader
 
-from dapfsr.adaptation import adapt, adapted_parameters_path, load_adapted_parameters
+from dapfsr.adaptation import (adapt, adapted_parameters_path, calibrate_refiner, exemplars_from_samples,
+                               load_adapted_parameters)
 from dapfsr.evaluation.results_table import configured_metrics, summarize, write_results
 from dapfsr.datasets import protocol_config
 from dapfsr.registry import DATASETS, LOOPS
@@ -128,9 +129,12 @@ class OneShotTestLoop(BaseLoop):
                 source_outputs = model.test_step(
                     pseudo_collate([test_set[i] for i in range(min(self.grid_faces, len(test_set)))]))
         if self.mode == 'adapt':
-            adapt(model, exemplars, self.adaptation, seed=task.seed)
-        elif self.mode == 'deltas':
-            load_adapted_parameters(model, adapted_parameters_path(self.deltas_dir, task))
+            adapt(model, exemplars, self.adaptation, seed=task.seed)  # calibrates the refiner too
+        else:
+            if self.mode == 'deltas':
+                load_adapted_parameters(model, adapted_parameters_path(self.deltas_dir, task))
+            # a one-shot row's refiner learns the target's framing from the task's exemplar
+            calibrate_refiner(model, exemplars_from_samples(model, self.protocol.exemplars(task)))
         model.eval()
         self.result_name = f'test_{task.split}_seed{task.seed}'
         metrics, (batch, outputs) = self.evaluate(model, test_set)

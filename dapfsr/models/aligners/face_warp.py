@@ -39,6 +39,20 @@ def invert_matrix(matrix):
     return torch.cat([linear_inv, -(linear_inv @ matrix[:, :, 2:])], 2)
 
 
+def compose_matrices(outer, inner):
+    """(N, 2, 3) maps ``outer`` after ``inner``: n -> outer(inner(n))."""
+    return torch.cat([outer[:, :, :2] @ inner[:, :, :2],
+                      outer[:, :, :2] @ inner[:, :, 2:] + outer[:, :, 2:]], 2)
+
+
+def moderate_ranges():
+    """(low, high) (4,) tensors of ``RandomFaceAffine``'s moderate preset, in (N, 4) order."""
+    from dapfsr.datasets.transforms.processing import RandomFaceAffine
+    ranges = RandomFaceAffine.PRESETS['moderate']
+    rot, shift, (s_low, s_high) = ranges['rotation'], ranges['translation'], ranges['scale']
+    return torch.tensor([-rot, -shift, -shift, s_low]), torch.tensor([rot, shift, shift, s_high])
+
+
 def warp(faces, params, inverse=False, mode='bicubic'):
     """Faces (N, C, H, W) in the upright frame -> as ``RandomFaceAffine`` warps them (mirrored
     border); ``inverse=True`` puts warped faces back upright. Differentiable, linear in faces."""

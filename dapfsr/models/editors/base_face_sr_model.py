@@ -24,17 +24,26 @@ class BaseFaceSRModel(BaseModel):
     :meth:`decode`, ``perceptual`` (the feature extractor F, a module returning a list of
     maps with ``perceptual_layer_weights``) and ``decoder`` (a ``StyleGANDecoder``).
 
+    A ``refiner`` (e.g. :class:`~dapfsr.models.refiners.LRConsistencyRefiner`, beyond the
+    paper) post-processes the SR faces of ``'tensor'`` and ``'predict'`` with their LR faces
+    (:meth:`sr_output`); it loads its own weights (``self_loading_modules``).
+
     Args:
         data_preprocessor (dict | nn.Module): ``FaceSRDataPreprocessor`` config.
+        refiner (dict, optional): Refiner config; None: the model's output as it is.
         init_cfg (dict, optional): mmengine's weight initialisation.
     """
 
     self_loading_modules = ()
 
-    def __init__(self, data_preprocessor=dict(type='FaceSRDataPreprocessor'), init_cfg=None):
+    def __init__(self, data_preprocessor=dict(type='FaceSRDataPreprocessor'), refiner=None, init_cfg=None):
         if isinstance(data_preprocessor, dict):
             data_preprocessor = MODELS.build(data_preprocessor)
         super().__init__(data_preprocessor=data_preprocessor, init_cfg=init_cfg)
+        self.refiner = None if refiner is None else MODELS.build(refiner)
+        if self.refiner is not None:
+            self.self_loading_modules = self.self_loading_modules + ('refiner', )
+        self._adapting = False
 
     def build_frozen_decoder(self, decoder, checkpoint=None, prefix=None):
         """Build ``self.decoder`` (a StyleGAN decoder config), gradients off; with
@@ -81,8 +90,26 @@ class BaseFaceSRModel(BaseModel):
 
     def adaptation_forward(self, lr):
         """SR faces (N, 3, H, W) in [-1, 1] of LR faces (N, 3, h, w), with gradients to the
-        adapted parameters (and, where the model allows, to ``lr``)."""
-        return self(lr, mode='tensor')
+        adapted parameters (and, where the model allows, to ``lr``); refined only where the
+        refiner says ``in_adaptation``."""
+        self._adapting = True
+        try:
+            return self(lr, mode='tensor')
+        finally:
+            self._adapting = False
+
+    def refine(self, sr, lr, adapting=False):
+        """SR faces (N, 3, H, W) made consistent with their LR faces (N, 3, h, w) by the
+        refiner, if any (and, while adapting, if it is ``in_adaptation``)."""
+        if self.refiner is None or (adapting and not self.refiner.in_adaptation):
+            return sr
+        return self.refiner(sr, lr)
+
+    def sr_output(self, sr, lr, data_samples, mode):
+        """What ``forward`` returns for SR faces of ``lr`` in ``'tensor'`` / ``'predict'``
+        mode: the refined faces, or the samples with them packed."""
+        sr = self.refine(sr, lr, adapting=self._adapting)
+        return self.pack_sr_predictions(sr, data_samples) if mode == 'predict' else sr
 
     def adaptation_loss(self, sr, hr):
         """The loss adaptation fine-tunes on: dict of named scalars for SR / HR faces."""

@@ -14,17 +14,16 @@ class BicubicUpsampler(BaseFaceSRModel):
     Args:
         out_size (int): HR side, 128 in the paper.
         data_preprocessor (dict): FaceSRDataPreprocessor config.
+        refiner (dict, optional): See :class:`BaseFaceSRModel`.
     """
 
-    def __init__(self, out_size=128, data_preprocessor=dict(type='FaceSRDataPreprocessor')):
-        super().__init__(data_preprocessor=data_preprocessor)
+    def __init__(self, out_size=128, data_preprocessor=dict(type='FaceSRDataPreprocessor'), refiner=None):
+        super().__init__(data_preprocessor=data_preprocessor, refiner=refiner)
         self.out_size = out_size
 
     def forward(self, inputs, data_samples=None, mode='tensor'):
         sr = imresize(inputs, size=(self.out_size, self.out_size)).clamp(-1, 1)
-        if mode == 'tensor':
-            return sr
-        if mode == 'predict':
-            return self.pack_sr_predictions(sr, data_samples)
+        if mode in ('tensor', 'predict'):
+            return self.sr_output(sr, inputs, data_samples, mode)
         raise ValueError(f'BicubicUpsampler has nothing to learn: mode must be "predict" or '
                          f'"tensor", got {mode!r}')

@@ -78,6 +78,7 @@ class CPGAN(BaseFaceSRModel):
         style_reference (str): ``'gt'`` or ``'guide'``, see above.
         heatmap_sigma (float): Std of the target Gaussians in heatmap pixels.
         data_preprocessor (dict): FaceSRDataPreprocessor config.
+        refiner (dict, optional): See :class:`BaseFaceSRModel`.
     """
 
     self_loading_modules = ('perceptual', )
@@ -87,8 +88,8 @@ class CPGAN(BaseFaceSRModel):
                  style_loss_weight=1e-2, adversarial_loss_weight=1e-1, perceptual_loss_weight=1e-2,
                  heatmap_loss_weight=10 / 68, perceptual_layer_weights=None, guide_loss=True,
                  style_reference='gt', heatmap_sigma=1.0,
-                 data_preprocessor=dict(type='FaceSRDataPreprocessor'), init_cfg=None):
-        super().__init__(data_preprocessor=data_preprocessor, init_cfg=init_cfg)
+                 data_preprocessor=dict(type='FaceSRDataPreprocessor'), refiner=None, init_cfg=None):
+        super().__init__(data_preprocessor=data_preprocessor, refiner=refiner, init_cfg=init_cfg)
         if style_reference not in ('gt', 'guide'):
             raise ValueError(f'style_reference must be "gt" or "guide", got {style_reference!r}')
         self.generator = MODELS.build(generator)
@@ -132,7 +133,7 @@ class CPGAN(BaseFaceSRModel):
         if mode not in ('predict', 'tensor'):
             raise ValueError(f'mode must be "loss", "predict" or "tensor", got {mode!r}')
         sr = self.generator(inputs, self.test_guide_lr(inputs), guide_output=False)['sr']
-        return self.pack_sr_predictions(sr, data_samples) if mode == 'predict' else sr
+        return self.sr_output(sr, inputs, data_samples, mode)
 
     def perceptual_loss(self, img, target):
         """Weighted L1 between F's features of ``img`` and of ``target`` (no gradient to target)."""

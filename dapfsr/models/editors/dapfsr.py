@@ -57,6 +57,7 @@ class DAPFSR(BaseFaceSRModel):
             (max shift as a fraction of the side), ``scale`` (min, max): the
             ranges of ``RandomFaceAffine``'s moderate preset.
         data_preprocessor (dict): FaceSRDataPreprocessor config.
+        refiner (dict, optional): See :class:`BaseFaceSRModel`.
 
     ``predict`` returns the samples with ``pred_img`` (C, H, W) in [0, 1] at the
     decoder's size and ``pred_latent``, the W+ code (L, D); C = 1 (the mean of the
@@ -74,8 +75,8 @@ class DAPFSR(BaseFaceSRModel):
                  perceptual_loss_weight=1.0, perceptual_layer_weights=None, randomize_noise=False,
                  synthetic_latent_weight=0.0, synthetic_truncation=0.8,
                  synthetic_affine=dict(rotation=10.0, translation=4 / 128, scale=(0.9, 1.1)),
-                 data_preprocessor=dict(type='FaceSRDataPreprocessor'), init_cfg=None):
-        super().__init__(data_preprocessor=data_preprocessor, init_cfg=init_cfg)
+                 data_preprocessor=dict(type='FaceSRDataPreprocessor'), refiner=None, init_cfg=None):
+        super().__init__(data_preprocessor=data_preprocessor, refiner=refiner, init_cfg=init_cfg)
         self.build_frozen_decoder(decoder, decoder_checkpoint, decoder_checkpoint_prefix)
         encoder = dict(encoder)
         for key, value in (('num_latents', self.decoder.num_latents),
@@ -134,12 +135,11 @@ class DAPFSR(BaseFaceSRModel):
                 losses['loss_synthetic_latent'] = (
                     self.synthetic_latent_weight * self.synthetic_latent_loss(inputs.shape))
             return losses
+        out = self.sr_output(sr, inputs, data_samples, mode)
         if mode == 'predict':
-            samples = self.pack_sr_predictions(sr, data_samples)
-            for sample, latent in zip(samples, latents.detach()):
+            for sample, latent in zip(out, latents.detach()):
                 sample.pred_latent = latent  # (L, D), for LatentSpread
-            return samples
-        return sr
+        return out
 
     def loss(self, sr, gt):
         """Eq. 3-5 for SR and HR faces (N, 3, H, W) in [-1, 1]."""

@@ -186,14 +186,15 @@ class MTDN(BaseFaceSRModel):
         adversarial_weight (float): lambda.
         balance_margin (float): The margin of :func:`balance_updates` (0.3).
         data_preprocessor (dict): FaceSRDataPreprocessor config.
+        refiner (dict, optional): See :class:`BaseFaceSRModel`.
 
     ``tensor``: SR faces (N, 3, H, W) in [-1, 1]; ``predict``: the samples with
     ``pred_img``; ``loss``: G's two terms (``loss_mse``, ``loss_adv`` weighted).
     """
 
     def __init__(self, generator, discriminator, adversarial_weight=0.01, balance_margin=0.3,
-                 data_preprocessor=dict(type='FaceSRDataPreprocessor'), init_cfg=None):
-        super().__init__(data_preprocessor=data_preprocessor, init_cfg=init_cfg)
+                 data_preprocessor=dict(type='FaceSRDataPreprocessor'), refiner=None, init_cfg=None):
+        super().__init__(data_preprocessor=data_preprocessor, refiner=refiner, init_cfg=init_cfg)
         self.generator = MODELS.build(generator)
         self.discriminator = MODELS.build(discriminator)
         if self.discriminator.in_size != self.generator.out_size:
@@ -226,7 +227,7 @@ class MTDN(BaseFaceSRModel):
             if not data_samples:
                 raise ValueError('MTDN loss mode needs data_samples with gt_img (HR faces)')
             return self.generator_losses(sr, self.data_preprocessor.stack_gt(data_samples))
-        return self.pack_sr_predictions(sr, data_samples) if mode == 'predict' else sr
+        return self.sr_output(sr, inputs, data_samples, mode)
 
     def generator_losses(self, sr, hr):
         """MSE to the HR faces and lambda x BCE of D(SR) against "real"."""

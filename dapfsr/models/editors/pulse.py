@@ -135,14 +135,15 @@ class PULSE(BaseFaceSRModel):
         adaptation_steps (int): Search steps per face in :meth:`adaptation_forward`
             (one-shot adaptation redraws many faces; a short search keeps it affordable).
         data_preprocessor (dict): FaceSRDataPreprocessor config.
+        refiner (dict, optional): See :class:`BaseFaceSRModel`.
     """
 
     def __init__(self, decoder, decoder_checkpoint=None, decoder_checkpoint_prefix=None, steps=100,
                  optimizer=dict(type='Adam', lr=0.4), l2_weight=100.0, geocross_weight=0.05,
                  eps=2e-3, num_trainable_noises=4, zeroed_noises=(-1, ), seed=0,
                  gaussian_fit_samples=1_000_000, out_size=None, adaptation_steps=20,
-                 data_preprocessor=dict(type='FaceSRDataPreprocessor')):
-        super().__init__(data_preprocessor=data_preprocessor)
+                 data_preprocessor=dict(type='FaceSRDataPreprocessor'), refiner=None):
+        super().__init__(data_preprocessor=data_preprocessor, refiner=refiner)
         self.build_frozen_decoder(decoder, decoder_checkpoint, decoder_checkpoint_prefix).eval()
         num_noises = self.decoder.num_injected_noises
         if not 0 <= num_trainable_noises <= num_noises:
@@ -270,7 +271,8 @@ class PULSE(BaseFaceSRModel):
         with torch.enable_grad():
             _, latents, _, noises = self.search(lr, self.face_seeds(lr.shape[0], None),
                                                 steps=self.adaptation_steps)
-        return self.resize_output(self.decoder(latents, input_is_latent=True, injected_noise=noises))
+        sr = self.resize_output(self.decoder(latents, input_is_latent=True, injected_noise=noises))
+        return self.refine(sr, lr, adapting=True)
 
     def adaptation_loss(self, sr, hr):
         """Pixel MSE of the redrawn search results to the HR faces: the decoder learns to
@@ -296,10 +298,10 @@ class PULSE(BaseFaceSRModel):
                   f'{seconds:.1f} s ({seconds / len(seeds):.2f} s/face); best L2 min {l2.min():.2e} '
                   f'median {l2.median():.2e} max {l2.max():.2e}; {int((l2 <= self.eps).sum())}/'
                   f'{len(seeds)} within eps {self.eps:g}', logger='current')
+        out = self.sr_output(sr, inputs, data_samples, mode)
         if mode == 'tensor':
-            return sr
-        samples = self.pack_sr_predictions(sr, data_samples)
-        for sample, latent, value in zip(samples, latents, l2):
+            return out
+        for sample, latent, value in zip(out, latents, l2):
             sample.pred_latent = latent  # (L, D), for LatentSpread
             sample.pulse_l2 = value  # best downscaling L2; > eps: PULSE's failure
-        return samples
+        return out

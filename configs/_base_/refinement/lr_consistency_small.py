@@ -1,0 +1,15 @@
+# Beyond the paper, small profile: refiners that use the AffineAligner's estimate of each LR
+# face's affine. A config sets one as its model's refiner (mmengine refuses a `model` key in
+# two bases, so this base names them and the config picks one):
+#   _base_ = ['<model config>', '../_base_/refinement/lr_consistency_small.py']
+#   model = dict(refiner=_base_.lr_consistency_refiner)
+# lr_consistency_refiner: the smallest change to the output after which, warped by the affine
+# and MATLAB-bicubic downsampled, it reproduces its LR face (any model: DAP-FSR, PULSE, MTDN,
+# CPGAN; the `_lr-consistent` configs). upright_warp: the output warped back upright (with
+# bicubic, the "bicubic, aligned" row).
+_base_ = ['../models/affine_aligner_small.py']
+lr_consistency_refiner = dict(type='LRConsistencyRefiner', aligner=_base_.affine_aligner,
+                              aligner_checkpoint=_base_.affine_aligner_checkpoint, iterations=30,
+                              in_adaptation=False)
+upright_warp = dict(type='UprightWarp', aligner=_base_.affine_aligner,
+                    aligner_checkpoint=_base_.affine_aligner_checkpoint)

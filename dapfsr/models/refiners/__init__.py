@@ -1,0 +1,3 @@
+from .aligned_refiners import AlignedRefiner, LRConsistencyRefiner, UprightWarp, project_to_lr
+
+__all__ = ['AlignedRefiner', 'LRConsistencyRefiner', 'UprightWarp', 'project_to_lr']

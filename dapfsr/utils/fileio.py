@@ -7,28 +7,51 @@ Windows when both names are on one file system, which the shared folder ensures.
 import contextlib
 import os
 import os.path as osp
+import secrets
 
 import torch
 
 
 def partial_name(path):
-    """The temporary name a file is written under: hidden, and not ending in ``.pth``."""
+    """A fixed temporary name of ``path``: hidden, and not ending in ``.pth``. Only for
+    a writer that is alone on ``path`` (one rank saving a checkpoint); concurrent writers
+    need :func:`unique_partial_name`."""
     folder, name = osp.split(path)
     return osp.join(folder, f'.{name}.partial')
+
+
+def unique_partial_name(path):
+    """Create and open a temporary file of its own next to ``path``: ``(fd, name)``.
+
+    ``.NAME.<random>.partial``, hidden, not ending in ``.pth``, created with
+    ``O_EXCL`` (two writers never share one, as they would a fixed name) and mode
+    0666 less the umask (what ``open(path, 'w')`` gives; ``mkstemp`` would give 0600).
+    """
+    folder, name = osp.split(path)
+    for _ in range(100):
+        tmp = osp.join(folder, f'.{name}.{secrets.token_hex(6)}.partial')
+        try:
+            return os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, 'O_BINARY', 0),
+                           0o666), tmp
+        except FileExistsError:
+            continue
+    raise FileExistsError(f'no free temporary name next to {path}')
 
 
 @contextlib.contextmanager
 def atomic_write(path, mode='w'):
     """``open(path, mode)`` that leaves either the old file or the complete new one.
 
-    Creates the parent folder. On an exception the partial file is removed and
-    ``path`` is untouched.
+    Creates the parent folder. Each call writes a temporary file of its own
+    (:func:`unique_partial_name`) and renames it onto ``path`` when complete, so
+    writers running at once never write into one file: a reader sees one writer's
+    whole file. On an exception the partial file is removed and ``path`` is untouched.
     """
     if osp.dirname(path):
         os.makedirs(osp.dirname(path), exist_ok=True)
-    tmp = partial_name(path)
+    fd, tmp = unique_partial_name(path)
     try:
-        with open(tmp, mode) as f:
+        with os.fdopen(fd, mode) as f:
             yield f
             f.flush()
             os.fsync(f.fileno())

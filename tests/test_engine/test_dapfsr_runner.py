@@ -85,3 +85,27 @@ def test_environment_and_config_dump_go_to_the_log_file_only(tmp_path, capsys):
     console = capsys.readouterr().out
     log = open(runner.logger.handlers[-1].baseFilename).read()
     assert 'System environment' in log and 'System environment' not in console
+
+
+def test_runs_started_in_one_second_get_run_folders_of_their_own(tmp_path, monkeypatch):
+    """Two runs of one work dir started in the same second (mmengine names the run folder
+    by the second) each keep their own folder, log and metrics, instead of one log holding
+    both runs' lines and one run's metrics lost."""
+    import time
+    real_time = time.time
+    monkeypatch.setattr(time, 'time', lambda: 1700000000.25)  # both start in this second
+    runners = [make_runner(tmp_path / 'w', 2, runner_type=DapfsrRunner)
+               for _ in range(2)]
+    monkeypatch.setattr(time, 'time', real_time)
+    first, second = runners
+    assert first.timestamp == time.strftime('%Y%m%d_%H%M%S', time.localtime(1700000000.25))
+    assert second.timestamp == f'{first.timestamp}_2'
+    assert first.log_dir != second.log_dir and osp.dirname(second.log_dir) == str(tmp_path / 'w')
+    for number, runner in enumerate(runners):
+        runner.logger.info(f'this is run {number}')
+        runner.train()
+    for number, runner in enumerate(runners):
+        log = open(osp.join(runner.log_dir, f'{runner.timestamp}.log')).read()
+        assert f'this is run {number}' in log and f'this is run {1 - number}' not in log
+        with open(osp.join(runner.log_dir, 'vis_data', 'scalars.json')) as f:
+            assert [line.count('"step": ') for line in f] == [1, 1]  # its own 2 iterations

@@ -1,9 +1,10 @@
 """mmengine's Runner with dapfsr's checkpoint rules: checked loading, atomic saving."""
+import itertools
 import logging
 import os
 import os.path as osp
 
-from mmengine.dist import master_only
+from mmengine.dist import broadcast_object_list, master_only
 from mmengine.model import is_model_wrapper
 from mmengine.runner import BaseLoop, Runner
 
@@ -47,6 +48,31 @@ class DapfsrRunner(Runner):
     @property
     def unwrapped_model(self):
         return self.model.module if is_model_wrapper(self.model) else self.model
+
+    def setup_env(self, env_cfg):
+        super().setup_env(env_cfg)
+        self._timestamp = self._claim_run_folder(self._timestamp)
+
+    def _claim_run_folder(self, timestamp):
+        """The name of this run's folder ``WORK_DIR/<name>`` (log, metrics JSON, dumped config):
+        mmengine's timestamp, or ``<timestamp>_2``, ``_3``, ... when another run of the work
+        dir started in the same second; claimed by creating it (an atomic ``mkdir``) on rank 0
+        and broadcast to the other ranks."""
+        name = None
+        if self.rank == 0:
+            os.makedirs(self._work_dir, exist_ok=True)
+            for number in itertools.count(1):
+                name = timestamp if number == 1 else f'{timestamp}_{number}'
+                try:
+                    os.mkdir(osp.join(self._work_dir, name))
+                    break
+                except FileExistsError:
+                    continue
+        if self.world_size > 1:
+            names = [name]
+            broadcast_object_list(names)
+            name = names[0]
+        return name
 
     def load_checkpoint(self, filename, map_location='cpu', strict=False, revise_keys=None):
         """Load ``filename`` into the model (``strict`` and ``revise_keys`` are

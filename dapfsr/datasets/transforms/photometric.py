@@ -1,9 +1,11 @@
-"""Random photometric jitter of HR faces: gray, harsh directional light, gamma, contrast.
+"""Photometric changes of HR faces: random jitter (gray, harsh directional light, gamma, contrast)
+and a synthetic near-infrared sensor (a development target domain).
 
 Style faces for a style network (RAIN) are source faces jittered so that the learnt style
 distribution covers target looks the source lacks, e.g. Extended Yale B's gray frames lit
 from one side with the far half of the face in shadow.
 """
+import cv2
 import numpy as np
 from mmcv.transforms import BaseTransform
 
@@ -81,3 +83,50 @@ class RandomPhotometricJitter(BaseTransform):
         return (f'{type(self).__name__}(key={self.key!r}, gray_prob={self.gray_prob}, ramp_prob={self.ramp_prob}, '
                 f'ramp_strength={self.ramp_strength}, gamma={self.gamma}, contrast={self.contrast}, '
                 f'seed={self.seed})')
+
+
+@TRANSFORMS.register_module()
+class SyntheticNIRSensor(BaseTransform):
+    """A synthetic near-infrared camera (a development target domain, beyond the paper).
+
+    In this order, on x in [0, 1]: a gray response weighted to red, y = w . RGB (skin reflects
+    near-infrared strongly, lips and cheeks lose their colour contrast); the brighter skin of
+    NIR, y <- y^``gamma`` (< 1); the falloff of an on-axis active illuminator,
+    y <- y (1 - ``falloff`` r^2), r the distance from the centre over the half diagonal; the
+    softer optics, a Gaussian blur of ``blur_sigma`` px; sensor noise of std ``noise_sigma``.
+    The channel count stays (gray replicated). Deterministic per sample (``seed``).
+
+    Args:
+        key (str): Image to make (the HR face, before the random affine).
+        channel_weights (tuple): Weights of R, G, B.
+        gamma, falloff, blur_sigma, noise_sigma (float): As above.
+        seed (int | None): Per-sample seeding of the noise, see :mod:`.seeding`.
+    """
+
+    def __init__(self, key='gt', channel_weights=(0.6, 0.3, 0.1), gamma=0.7, falloff=0.35, blur_sigma=0.8,
+                 noise_sigma=0.02, seed=0):
+        self.key, self.channel_weights = key, np.asarray(channel_weights, np.float32)
+        self.gamma, self.falloff, self.blur_sigma, self.noise_sigma, self.seed = (
+            gamma, falloff, blur_sigma, noise_sigma, seed)
+
+    def transform(self, results):
+        img = results[self.key]
+        x = _to_unit_float(img)
+        y = x @ self.channel_weights[:, None] if x.shape[2] == 3 else x[..., :1]
+        y = np.clip(y, 0, 1) ** self.gamma
+        h, w = y.shape[:2]
+        yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+        r2 = ((xx - (w - 1) / 2) ** 2 + (yy - (h - 1) / 2) ** 2) / (((w - 1) / 2) ** 2 + ((h - 1) / 2) ** 2)
+        y = y * (1 - self.falloff * r2)[..., None]
+        if self.blur_sigma > 0:
+            side = 2 * int(np.ceil(3 * self.blur_sigma)) + 1
+            y = cv2.GaussianBlur(y, (side, side), self.blur_sigma, borderType=cv2.BORDER_REFLECT_101)[..., None]
+        rng = sample_rng(results, self.seed, type(self).__name__)
+        y = y + rng.normal(0.0, self.noise_sigma, y.shape).astype(np.float32)
+        results[self.key] = _like(np.repeat(np.clip(y, 0, 1), x.shape[2], axis=2), img)
+        return results
+
+    def __repr__(self):
+        return (f'{type(self).__name__}(key={self.key!r}, channel_weights={tuple(self.channel_weights)}, '
+                f'gamma={self.gamma}, falloff={self.falloff}, blur_sigma={self.blur_sigma}, '
+                f'noise_sigma={self.noise_sigma}, seed={self.seed})')

@@ -182,3 +182,12 @@ def project_to_lr(sr, lr, params, iterations):
         p = r + rr_next / rr.clamp_min(1e-12) * p
         rr = rr_next
     return sr + adjoint(v)
+
+
+def split_lr_band(error, params, lr_size, iterations=30):
+    """An error (N, C, H, W) of SR faces split into the band their LR faces determine, P e with
+    P = D^T (D D^T)^-1 D the orthogonal projector onto D's row space (D: ``degrade`` with the
+    affine ``params``), and the detail above it, (I - P) e: ``(band, detail)``, with
+    ||e||^2 = ||band||^2 + ||detail||^2. The refinement with the true affine removes the band."""
+    detail = project_to_lr(error, torch.zeros_like(degrade(error, params, lr_size)), params, iterations)
+    return error - detail, detail

@@ -6,9 +6,9 @@ import os.path as osp
 import cv2
 import torch
 
-from dapfsr.models.aligners import AffineAligner, degrade, warp
+from dapfsr.models.aligners import degrade
 from dapfsr.models.editors import BicubicUpsampler
-from dapfsr.models.refiners import LRConsistencyRefiner, UprightWarp, project_to_lr
+from dapfsr.models.refiners import UprightWarp, project_to_lr, split_lr_band
 from dapfsr.utils.matlab_resize import imresize
 
 ALIGNER = dict(type='AffineAligner', in_size=16)
@@ -65,3 +65,17 @@ def test_every_model_takes_a_refiner(celeba_hq_root):
     upright = BicubicUpsampler(out_size=64, refiner=dict(type='UprightWarp', aligner=ALIGNER))(lr, mode='tensor')
     assert (upright - plain)[..., 4:-4, 4:-4].abs().max() < 1e-4
     assert (sr - plain).abs().mean() > 1e-3
+
+
+def test_the_lr_band_and_the_detail_add_up(celeba_hq_root):
+    """error_decomposition's split: orthogonal parts whose squares add up to the whole, the band
+    all of what the degradation sees and the detail invisible to it."""
+    hr = faces_64(celeba_hq_root)
+    error = imresize(degrade(hr, PARAMS, 16), size=(64, 64)) - hr  # an unaligned bicubic's error
+    band, detail = split_lr_band(error, PARAMS, 16)
+    assert torch.allclose(band + detail, error)
+    total, parts = error.square().sum(), band.square().sum() + detail.square().sum()
+    assert (total - parts).abs() < 1e-4 * total
+    assert (band * detail).sum().abs() < 1e-4 * total
+    assert (degrade(detail, PARAMS, 16)).abs().max() < 1e-4
+    assert (degrade(band, PARAMS, 16) - degrade(error, PARAMS, 16)).abs().max() < 1e-4

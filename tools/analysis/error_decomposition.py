@@ -1,0 +1,157 @@
+"""Where the decibels go: a model's error on a target domain split into the band the LR face
+determines and the detail above it, beside oracle rows that say which lever can pay.
+
+    python tools/analysis/error_decomposition.py CONFIG [CHECKPOINT] [--adapted DELTA] \\
+        [--splits A+000E+20 A-035E+15] [--exemplar-seed 0] [--aligner CKPT] [--out DIR]
+
+For each split of the config's one-shot protocol (default: all), the test faces of the task
+(exemplar seed ``--exemplar-seed``) are super-resolved by the model (its refiner, if the config
+has one, calibrated on the task's exemplar as the one-shot benchmark does). With D the data's
+degradation through each face's true affine (``results['affine']``) and e = output - HR, the
+error splits into the LR band P e (P = D^T (D D^T)^-1 D, what the LR face fixes: light, shading,
+layout) and the detail (I - P) e, which add up: MSE = MSE_band + MSE_detail. Rows:
+
+- the model; the model refined with the true affine (its band removed: what a perfect aligner
+  gives the LR-consistency refinement); with the aligner's calibrated estimate (``--aligner``);
+- bicubic of the LR face; bicubic of the LR face made without the affine (the alignment's
+  whole cost); bicubic put upright by the true affine, by the aligner's estimate, and, for
+  DAP-FSR, by its own first ISTN.
+
+Columns: PSNR, MSE band and detail (x1e3, [-1, 1] range), and the output's LR consistency
+(PSNR of D(output) against the LR face). Writes ``OUT/decomposition.md``, ``.json`` and
+``OUT/decomposition.png`` (per face: LR, bicubic, upright bicubic, output, |band|, |detail|, HR).
+"""
+import argparse
+import json
+import os
+import os.path as osp
+
+import torch
+from mmengine.dataset import pseudo_collate
+
+from dapfsr.adaptation import calibrate_refiner, exemplars_from_samples
+from dapfsr.apis import init_model
+from dapfsr.datasets import protocol_config
+from dapfsr.models.aligners import affine_parameters, degrade, warp
+from dapfsr.models.refiners import UprightWarp, project_to_lr, split_lr_band
+from dapfsr.registry import DATASETS
+from dapfsr.setup_env import register_all_modules
+from dapfsr.utils import exit_on_user_error, load_config
+from dapfsr.utils.fileio import atomic_write
+from dapfsr.utils.matlab_resize import imresize
+from dapfsr.visualization import save_image_grid
+
+GRID_FACES = 4
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(description='Split a model\'s error into the LR band and the detail')
+    parser.add_argument('config', help='a target-domain test config (one-shot protocol)')
+    parser.add_argument('checkpoint', nargs='?', help='its checkpoint (none for bicubic)')
+    parser.add_argument('--adapted', help='adapted parameters on top of the checkpoint')
+    parser.add_argument('--splits', nargs='+', help='splits of the protocol (default: all)')
+    parser.add_argument('--exemplar-seed', type=int, default=0, help='the task of each split')
+    parser.add_argument('--aligner', help='AffineAligner checkpoint for the estimated-affine rows')
+    parser.add_argument('--aligner-config', default='configs/_base_/models/affine_aligner_small.py',
+                        help='config whose affine_aligner builds it')
+    parser.add_argument('--out', default='work_dirs/error_decomposition', help='output folder')
+    parser.add_argument('--cfg-options', nargs='+', default=[], help='key=value overrides')
+    return parser.parse_args(argv)
+
+
+def mse(x, y):
+    return (x - y).square().mean().item()
+
+
+def psnr(value):  # [-1, 1] range: peak-to-peak 2
+    return 10 * torch.log10(torch.tensor(4.0 / max(value, 1e-12))).item()
+
+
+def row(out, hr, lr, true):
+    band, detail = split_lr_band(out - hr, true, lr.shape[-1])
+    return dict(PSNR=psnr(mse(out, hr)), band=1e3 * band.square().mean().item(),
+                detail=1e3 * detail.square().mean().item(),
+                lr_consistency=psnr(mse(degrade(out, true, lr.shape[-1]), lr)))
+
+
+@exit_on_user_error
+def main(argv=None):
+    args = parse_args(argv)
+    register_all_modules()
+    options = dict(o.split('=', 1) for o in args.cfg_options)
+    cfg = load_config(args.config, options or None)
+    model = init_model(cfg, args.checkpoint, adapted=args.adapted)
+    protocol = DATASETS.build(protocol_config(cfg))
+    splits = args.splits or protocol.splits
+    upright = None
+    if args.aligner:
+        aligner_cfg = load_config(args.aligner_config)
+        upright = UprightWarp(aligner_cfg.affine_aligner, args.aligner).eval()
+    faces = {key: [] for key in ('lr', 'hr', 'out', 'true', 'bicubic_aligned_lr', 'estimate', 'istn')}
+    for split in splits:
+        task = protocol.task(split, args.exemplar_seed)
+        exemplars = exemplars_from_samples(model, protocol.exemplars(task))
+        calibrate_refiner(model, exemplars)
+        if upright is not None:
+            upright.calibrate(exemplars.hr)
+        test = protocol.test_dataset(task)
+        batch = model.data_preprocessor(pseudo_collate([test[i] for i in range(len(test))]))
+        lr = batch['inputs'].expand(-1, 3, -1, -1)
+        hr = model.data_preprocessor.stack_gt(batch['data_samples']).expand(-1, 3, -1, -1)
+        true = affine_parameters([s.affine for s in batch['data_samples']])
+        with torch.no_grad():
+            faces['out'].append(model(lr, mode='tensor'))
+            if upright is not None:
+                faces['estimate'].append(upright.affine(lr))
+            istn = getattr(getattr(model, 'encoder', None), 'istns', {})
+            if '0' in istn:  # DAP-FSR's first ISTN: the warp it applies to the upsampled LR face
+                faces['istn'].append(istn['0'].transform(torch.nn.functional.interpolate(
+                    lr, size=hr.shape[-2:], mode='bilinear', align_corners=False)))
+        # the LR face the pipeline would have made without the affine
+        faces['bicubic_aligned_lr'].append(imresize(degrade(hr, torch.tensor([[0., 0., 0., 1.]]).expand(
+            len(hr), -1), lr.shape[-1]), size=hr.shape[-2:]))
+        faces['lr'].append(lr), faces['hr'].append(hr), faces['true'].append(true)
+    lr, hr, out, true = (torch.cat(faces[k]) for k in ('lr', 'hr', 'out', 'true'))
+    bicubic = imresize(lr, size=hr.shape[-2:]).clamp(-1, 1)
+    rows = {'model': row(out, hr, lr, true),
+            'model, refined with the true affine': row(
+                project_to_lr(out, lr, true, 30).clamp(-1, 1), hr, lr, true),
+            'bicubic': row(bicubic, hr, lr, true),
+            'bicubic of the LR face made without the affine': row(
+                torch.cat(faces['bicubic_aligned_lr']).clamp(-1, 1), hr, lr, true),
+            'bicubic, upright by the true affine': row(warp(bicubic, true, inverse=True).clamp(-1, 1), hr, lr, true)}
+    if faces['estimate']:
+        estimate = torch.cat(faces['estimate'])
+        rows['model, refined with the aligner\'s estimate'] = row(
+            project_to_lr(out, lr, estimate, 30).clamp(-1, 1), hr, lr, true)
+        rows['bicubic, upright by the aligner\'s estimate'] = row(
+            warp(bicubic, estimate, inverse=True).clamp(-1, 1), hr, lr, true)
+    if faces['istn']:
+        theta = torch.cat(faces['istn'])
+        grid = torch.nn.functional.affine_grid(theta, list(bicubic.shape), align_corners=False)
+        rows['bicubic, upright by the model\'s ISTN'] = row(torch.nn.functional.grid_sample(
+            bicubic, grid, mode='bicubic', padding_mode='reflection', align_corners=False).clamp(-1, 1),
+            hr, lr, true)
+    os.makedirs(args.out, exist_ok=True)
+    lines = [f'| {osp.basename(args.config)}, {len(hr)} faces of {", ".join(splits)} | PSNR | MSE band (x1e3) '
+             '| MSE detail (x1e3) | LR consistency (dB) |', '|---|---|---|---|---|']
+    lines += [f'| {name} | {r["PSNR"]:.2f} | {r["band"]:.2f} | {r["detail"]:.2f} | {r["lr_consistency"]:.2f} |'
+              for name, r in rows.items()]
+    table = '\n'.join(lines) + '\n'
+    print(table)
+    with atomic_write(osp.join(args.out, 'decomposition.md')) as f:
+        f.write(table)
+    with atomic_write(osp.join(args.out, 'decomposition.json')) as f:
+        json.dump(dict(config=args.config, splits=splits, faces=len(hr), rows=rows), f, indent=2)
+    band, detail = split_lr_band(out - hr, true, lr.shape[-1])
+    to_img = lambda x: (x[:GRID_FACES] + 1) / 2  # noqa: E731
+    columns = [to_img(imresize(lr, size=hr.shape[-2:])), to_img(bicubic),
+               to_img(warp(bicubic, true, inverse=True).clamp(-1, 1)), to_img(out),
+               band[:GRID_FACES].abs().clamp(0, 1), detail[:GRID_FACES].abs().clamp(0, 1), to_img(hr)]
+    save_image_grid(osp.join(args.out, 'decomposition.png'), [list(faces_) for faces_ in zip(*columns)],
+                    ['LR', 'bicubic', 'upright (true)', 'output', '|band error|', '|detail error|', 'HR'])
+    print(f'wrote {args.out}/decomposition.md, .json, .png')
+
+
+if __name__ == '__main__':
+    main()

@@ -10,7 +10,7 @@ from mmengine.config import Config
 
 from .checkpoint import CheckpointError
 from .project_paths import PROJECT_ROOT, config_key_of, resolve_project_paths
-from .user_errors import InputError, init_arguments, library_error_message
+from .user_errors import InputError, init_arguments, library_error_message, worker_error_message
 
 
 class ConfigKeyError(KeyError):
@@ -127,8 +127,9 @@ def exit_on_user_error(main):
         try:
             return main(*args, **kwargs)
         except (FileNotFoundError, CheckpointError, ConfigKeyError, InputError) as err:
-            key = config_key_of(str(err)) if isinstance(err, (FileNotFoundError, CheckpointError)) else None
-            sys.exit(f'error: {key}: {err}' if key else f'error: {err}')
+            text = worker_error_message(err)  # a DataLoader worker's: its one line
+            key = config_key_of(text) if isinstance(err, (FileNotFoundError, CheckpointError)) else None
+            sys.exit(f'error: {key}: {text}' if key else f'error: {text}')
         except (KeyError, ImportError) as err:
             message = library_error_message(err)
             if message is None:

@@ -21,6 +21,20 @@ class InputError(ValueError):
     line naming the file or key, and ``exit_on_user_error`` ends the tool with it."""
 
 
+def worker_error_message(err):
+    """The message of ``err`` as raised, also when a DataLoader worker raised it: torch
+    raises it again in the main process as the same type with the message ``Caught X in
+    DataLoader worker process N.`` and the worker's whole traceback, whose last line
+    (``package.module.X: message``) holds the message."""
+    text = str(err)
+    first = text.split('\n', 1)[0]
+    if not (first.startswith('Caught ') and 'in DataLoader worker process' in first):
+        return text
+    last = text.rstrip().splitlines()[-1]
+    head, sep, message = last.partition(': ')
+    return message if sep and head.split('.')[-1] == type(err).__name__ else last
+
+
 def did_you_mean(word, candidates, n=3):
     """``'; did you mean a, b?'`` with the close matches of ``word``, or ''."""
     close = difflib.get_close_matches(str(word), sorted({str(c) for c in candidates}), n=n)

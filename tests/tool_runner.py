@@ -3,7 +3,8 @@ paying for Python's start and dapfsr's imports (about 7 s on 2 cores) once.
 
     python tests/tool_runner.py < commands.json > results.json
 
-reads ``[{"argv": ["adapt.py", ARG, ...], "timeout": S}, ...]``, imports what the tools
+reads ``[{"argv": ["adapt.py", ARG, ...], "timeout": S, "env": {NAME: VALUE}}, ...]`` (``env``
+optional: set in that child only), imports what the tools
 import, then forks one child per command that runs the tool as ``__main__`` with its stdout
 and stderr going to files, and ends as the interpreter would: status 0, the ``SystemExit``
 code, or 1 with a printed message or traceback. Writes ``[{"status", "stdout", "stderr"}]``
@@ -23,10 +24,11 @@ REPO_ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 TOOLS = osp.join(REPO_ROOT, 'tools')
 
 
-def run_child(argv, out_path, err_path):
+def run_child(argv, out_path, err_path, env=None):
     """In the child: the tool as ``python tools/<argv[0]> argv[1:]``; never returns."""
     code = 1
     try:
+        os.environ.update(env or {})
         for fd, path in ((1, out_path), (2, err_path)):
             file_fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
             os.dup2(file_fd, fd)
@@ -53,15 +55,15 @@ def run_child(argv, out_path, err_path):
         os._exit(code)
 
 
-def run(argv, timeout):
-    """One command in a forked child: dict(status, stdout, stderr)."""
+def run(argv, timeout, env=None):
+    """One command in a forked child (``env``: variables set in it): dict(status, stdout, stderr)."""
     with tempfile.TemporaryDirectory() as tmp:
         out_path, err_path = osp.join(tmp, 'stdout'), osp.join(tmp, 'stderr')
         sys.stdout.flush()
         sys.stderr.flush()
         pid = os.fork()
         if pid == 0:
-            run_child(argv, out_path, err_path)
+            run_child(argv, out_path, err_path, env)
         deadline, status = time.monotonic() + timeout, None
         while True:
             done, wait_status = os.waitpid(pid, os.WNOHANG)
@@ -90,7 +92,7 @@ def main():
     import dapfsr.engine  # noqa: F401
     import dapfsr.evaluation  # noqa: F401
     import dapfsr.models  # noqa: F401
-    results = [run(command['argv'], command.get('timeout', 120)) for command in commands]
+    results = [run(command['argv'], command.get('timeout', 120), command.get('env')) for command in commands]
     json.dump(results, sys.stdout)
 
 

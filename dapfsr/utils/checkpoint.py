@@ -14,6 +14,7 @@ A checkpoint that loads is then checked against the model it goes into
 model declares in ``self_loading_modules`` (frozen networks that load their own
 weights when built) may be absent.
 """
+import ast
 import fnmatch
 import os.path as osp
 import pickle
@@ -93,10 +94,42 @@ def load_checkpoint_file(path, map_location='cpu'):
     try:
         return torch.load(path, map_location=map_location, weights_only=True)
     except Exception as err:  # torch raises UnpicklingError, RuntimeError, EOFError ...
+        not_torch = not_a_torch_file(path)
+        if not_torch:
+            raise CheckpointError(f'cannot load checkpoint {path}: not a PyTorch checkpoint '
+                                  f'({not_torch})') from err
         text = ' '.join(str(err).split())
         reason = text.split('WeightsUnpickler error:')[-1].strip()[:300]
-        raise CheckpointError(f'cannot load checkpoint {path} with weights_only=True: '
-                              f'{type(err).__name__}: {reason}') from err
+        if 'central directory' in text:
+            reason = 'the file is cut short or corrupt (its zip archive has no central directory)'
+        elif isinstance(err, (EOFError, IndexError)):
+            reason = f'the file is cut short or corrupt ({type(err).__name__}: {reason})'
+        else:
+            reason = f'{type(err).__name__}: {reason}'
+        raise CheckpointError(f'cannot load checkpoint {path} with weights_only=True: {reason}') from err
+
+
+# how torch.save files begin: a zip archive (torch >= 1.6), or (older torch) a pickle of its magic number
+ZIP_MAGIC = b'PK\x03\x04'
+LEGACY_TORCH_MAGIC = b'\x80\x02\x8a\x0a\x6c\xfc\x9c\x46\xf9\x20\x6a\xa8\x50\x19'
+
+
+def not_a_torch_file(path):
+    """Why ``path`` cannot be a file of ``torch.save`` at all ('the file is empty', ...),
+    judged by its first bytes; '' when it starts as one (a zip archive, or the legacy format)."""
+    try:
+        with open(path, 'rb') as f:
+            head = f.read(len(LEGACY_TORCH_MAGIC))
+    except OSError as err:
+        return f'unreadable: {err.strerror or err}'
+    if not head:
+        return 'the file is empty'
+    if head.startswith(ZIP_MAGIC) or LEGACY_TORCH_MAGIC.startswith(head):
+        return ''
+    if head.startswith(b'\x80'):
+        return 'a pickle, but not one torch.save wrote'
+    return (f'it begins with the bytes {head[:4].hex(" ")}: neither a zip archive, as torch.save '
+            'writes, nor a pickle')
 
 
 # replaces mmengine's loader of local paths (prefix ''), which calls torch.load without weights_only
@@ -164,20 +197,68 @@ def model_types(model_cfg, prefix=''):
 
 def checkpoint_model_types(checkpoint):
     """The model types a checkpoint was trained as: its ``meta.model_types`` (written by
-    ``publish_model.py``) or parsed from the config text mmengine saves in ``meta.cfg``;
-    ``{}`` for a bare state dict."""
+    ``DapfsrRunner`` into every training checkpoint and by ``publish_model.py``), else read
+    from the config text mmengine saves in ``meta.cfg`` without executing it
+    (:func:`config_text_model_types`); ``{}`` for a bare state dict.
+
+    A checkpoint is data: nothing in it is ever run as code. ``Config.fromstring`` would
+    execute ``meta.cfg`` (any Python a file's author put there), so it is never called on it.
+    """
     meta = checkpoint.get('meta') if isinstance(checkpoint, dict) else None
     if not isinstance(meta, dict):
         return {}
-    if isinstance(meta.get('model_types'), dict):
-        return meta['model_types']
+    recorded = meta.get('model_types')
+    if isinstance(recorded, dict):
+        return {k: v for k, v in recorded.items() if isinstance(k, str) and isinstance(v, str)}
     if isinstance(meta.get('cfg'), str):
-        from mmengine.config import Config
-        try:
-            return model_types(Config.fromstring(meta['cfg'], '.py').get('model', {}))
-        except Exception:  # a config text this version cannot parse: no types to compare
-            return {}
+        return config_text_model_types(meta['cfg'])
     return {}
+
+
+class _NotLiteral:
+    """Stands for any part of a config text that is not a literal (a name, a call, ...)."""
+
+    def __repr__(self):
+        return '<not a literal>'
+
+
+NOT_LITERAL = _NotLiteral()
+
+
+def literal_value(node):
+    """The value of an ``ast`` expression made of literals, ``dict(key=...)`` calls, lists
+    and tuples; :data:`NOT_LITERAL` for any other part (names, calls, lambdas,
+    comprehensions, operators). Only reads the tree: nothing is evaluated or imported."""
+    if isinstance(node, ast.Constant):
+        return node.value
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)) \
+            and isinstance(node.operand, ast.Constant) and isinstance(node.operand.value, (int, float)):
+        return -node.operand.value if isinstance(node.op, ast.USub) else node.operand.value
+    if isinstance(node, (ast.List, ast.Tuple)):
+        return [literal_value(item) for item in node.elts]
+    if isinstance(node, ast.Dict):
+        return {k.value: literal_value(v) for k, v in zip(node.keys, node.values)
+                if isinstance(k, ast.Constant) and isinstance(k.value, (str, int))}
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == 'dict' \
+            and not node.args:
+        return {kw.arg: literal_value(kw.value) for kw in node.keywords if kw.arg is not None}
+    return NOT_LITERAL
+
+
+def config_text_model_types(text):
+    """:func:`model_types` of the ``model = ...`` assignment of a config text (the
+    ``meta.cfg`` mmengine writes), read from its syntax tree: literal parts only, nothing
+    executed. ``{}`` when the text does not parse or has no literal ``model`` dict."""
+    try:
+        tree = ast.parse(text, mode='exec')
+        model = None
+        for node in tree.body:
+            if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == 'model'
+                                                    for t in node.targets):
+                model = literal_value(node.value)
+        return model_types(model) if isinstance(model, dict) else {}
+    except (SyntaxError, ValueError, RecursionError, MemoryError):  # not a config text we can read
+        return {}
 
 
 def is_same_or_subclass(built_type, trained_type):

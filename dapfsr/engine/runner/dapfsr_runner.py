@@ -3,14 +3,18 @@ import itertools
 import logging
 import os
 import os.path as osp
+import re
 
 from mmengine.dist import broadcast_object_list, master_only
+from mmengine.hooks import CheckpointHook
 from mmengine.model import is_model_wrapper
 from mmengine.runner import BaseLoop, Runner
 
 from dapfsr.adaptation.delta import load_adapted_parameters
+from dapfsr.engine.hooks.checkpoint_hook import AtomicCheckpointHook
 from dapfsr.registry import RUNNERS
-from dapfsr.utils.checkpoint import CheckpointError, checkpoint_keys, load_model_weights
+from dapfsr.utils.checkpoint import (CheckpointError, checkpoint_keys, load_checkpoint_file,
+                                     load_model_weights, model_types)
 from dapfsr.utils.fileio import partial_name
 
 
@@ -25,7 +29,19 @@ class DapfsrRunner(Runner):
       mmengine's missing-keys warning. The model's ``self_loading_modules`` may be absent.
     - ``test()`` of a model with trained weights and no checkpoint is an error.
     - Checkpoints are written under a temporary name and renamed when complete,
-      so a kill during a save never leaves a partial ``iter_N.pth``.
+      so a kill during a save never leaves a partial ``iter_N.pth``; every
+      ``CheckpointHook`` becomes an :class:`~dapfsr.engine.hooks.AtomicCheckpointHook`,
+      which writes ``last_checkpoint`` atomically and deletes the checkpoints
+      ``max_keep_ckpts`` drops only after the new one is in place.
+    - A checkpoint is data: each one saved records ``meta.model_types`` (the model's
+      types, as plain strings, for the profile check), and the config texts in a loaded
+      checkpoint's meta are never executed (mmengine's ``resume`` runs
+      ``Config.fromstring(meta['config'])``: that key is dropped on loading).
+    - ``resume=True`` without a file (``tools/train.py --resume``) resumes from the
+      checkpoint ``last_checkpoint`` names, else from the newest ``iter_N.pth`` /
+      ``epoch_N.pth`` of the work dir that loads; when the work dir holds checkpoints
+      and none can be resumed it stops (:class:`CheckpointError`) instead of starting
+      over at iteration 0 and overwriting them.
     - The set-up dumps (environment, config, hook order: ~340 lines) go to the log
       file only; the console shows progress and results.
     - ``iter`` and ``epoch`` are 0 until training starts: asking them never builds the
@@ -77,14 +93,29 @@ class DapfsrRunner(Runner):
     def load_checkpoint(self, filename, map_location='cpu', strict=False, revise_keys=None):
         """Load ``filename`` into the model (``strict`` and ``revise_keys`` are
         ignored: loading is always checked, and ``module.`` prefixes are stripped)."""
+        cached, self._resume_candidate = getattr(self, '_resume_candidate', None), None
+        loaded = cached[1] if cached and cached[0] == filename else None
         checkpoint = load_model_weights(self.unwrapped_model, filename, self.cfg.get('model'),
-                                        self.cfg.filename or 'the config')
+                                        self.cfg.filename or 'the config', loaded=loaded)
+        meta = checkpoint.get('meta') if isinstance(checkpoint, dict) else None
+        if isinstance(meta, dict) and 'config' in meta:
+            # mmengine's resume() would run this text as Python (Config.fromstring)
+            checkpoint['meta'] = {k: v for k, v in meta.items() if k != 'config'}
         self.call_hook('after_load_checkpoint', checkpoint=checkpoint)
         self._has_loaded = True
         self.logger.info(f'Load checkpoint from {filename}')
         return checkpoint
 
     def load_or_resume(self):
+        if self._resume and self._load_from is None and not self._has_loaded:
+            found = self.find_resume_checkpoint()
+            if found is None:
+                self.logger.info(f'--resume: no checkpoint in {self.work_dir}: training starts '
+                                 'at iteration 0')
+                self._resume = False
+            else:
+                self.logger.info(f'Auto resumed from the latest checkpoint {found}.')
+                self._load_from = found
         super().load_or_resume()
         adapted = self.cfg.get('adapted_parameters')
         if adapted and not getattr(self, '_adapted_loaded', False):
@@ -92,10 +123,98 @@ class DapfsrRunner(Runner):
             self._adapted_loaded = True
             self.logger.info(f'Load adapted parameters from {adapted}')
 
+    def checkpoint_files(self):
+        """The checkpoints of this run's CheckpointHook (``iter_N.pth`` / ``epoch_N.pth`` in
+        its folder, the work dir by default), newest (largest N) first."""
+        hooks = [h for h in self.hooks if isinstance(h, CheckpointHook)]
+        folders, patterns = [self.work_dir], [r'(?:iter|epoch)_(\d+)\.pth']
+        for hook in hooks:
+            if hook.out_dir and osp.abspath(hook.out_dir) != osp.abspath(self.work_dir):
+                folders.append(osp.join(hook.out_dir, osp.basename(self.work_dir.rstrip(osp.sep))))
+            patterns.append(re.escape(hook.filename_tmpl).replace(r'\{\}', r'(\d+)'))
+        found = {}
+        for folder in folders:
+            if not osp.isdir(folder):
+                continue
+            for name in os.listdir(folder):
+                for pattern in patterns:
+                    match = re.fullmatch(pattern, name)
+                    if match and osp.isfile(osp.join(folder, name)):
+                        found[osp.join(folder, name)] = int(match.group(1))
+        return sorted(found, key=lambda path: (-found[path], path))
+
+    def resumable(self, path):
+        """Why ``path`` cannot be resumed (missing, unreadable, not a training checkpoint),
+        or None when it can; a loadable one is kept for :meth:`load_checkpoint`."""
+        try:
+            checkpoint = load_checkpoint_file(path)
+        except (OSError, CheckpointError) as err:
+            return str(err)
+        lacks = [k for k in ('meta', 'state_dict', 'message_hub')
+                 if not isinstance(checkpoint, dict) or k not in checkpoint]
+        if lacks or not isinstance(checkpoint['meta'].get('iter'), int):
+            return f'{path} is not a training checkpoint (it lacks {", ".join(lacks) or "meta.iter"})'
+        self._resume_candidate = (path, checkpoint)
+        return None
+
+    def find_resume_checkpoint(self):
+        """The checkpoint ``--resume`` (without a file) continues from: the one
+        ``last_checkpoint`` names when it loads, else the newest checkpoint file of the run
+        that loads; None when the work dir holds neither (a first run).
+
+        Raises:
+            CheckpointError: Checkpoints are there but none can be resumed: starting over
+                would overwrite them.
+        """
+        pointer, named = osp.join(self.work_dir, 'last_checkpoint'), None
+        problems = []
+        if osp.isfile(pointer):
+            with open(pointer) as f:
+                named = f.read().strip()
+            problem = self.resumable(named) if named else f'{pointer} is empty'
+            if problem is None:
+                return named
+            problems.append(problem)
+            self.logger.warning(f'--resume: last_checkpoint names {named or "nothing"}, which cannot '
+                                f'be resumed ({problem}); looking for the newest checkpoint that can')
+        candidates = [p for p in self.checkpoint_files() if not named or not osp.exists(named)
+                      or not osp.samefile(p, named)]
+        for path in candidates:
+            problem = self.resumable(path)
+            if problem is None:
+                if problems:
+                    self.logger.warning(f'--resume: resuming from {path}, the newest checkpoint that '
+                                        f'loads (skipped: {"; ".join(problems)})')
+                return path
+            problems.append(problem)
+        if not problems:
+            return None
+        raise CheckpointError(
+            f'--resume: no checkpoint in {self.work_dir} can be resumed ({"; ".join(problems[:3])}'
+            f'{"; ..." if len(problems) > 3 else ""}); starting over would overwrite them: give one '
+            'with --resume CKPT, or move them away to start at iteration 0')
+
+    def register_hook(self, hook, priority=None):
+        if isinstance(hook, dict) and hook.get('type') in ('CheckpointHook', CheckpointHook):
+            hook = dict(hook, type=AtomicCheckpointHook)
+        elif type(hook) is CheckpointHook:
+            hook.__class__ = AtomicCheckpointHook
+        super().register_hook(hook, priority)
+
     @master_only
-    def save_checkpoint(self, out_dir, filename, *args, **kwargs):
+    def save_checkpoint(self, out_dir, filename, file_client_args=None, save_optimizer=True,
+                        save_param_scheduler=True, meta=None, by_epoch=True, backend_args=None):
+        """mmengine's save, under a temporary name renamed when complete, with the model's
+        types recorded as plain data (``meta.model_types``) for the profile check."""
+        meta = dict(meta or {})
+        model_cfg = self.cfg.get('model') if self.cfg is not None else None
+        if isinstance(model_cfg, dict):
+            meta.setdefault('model_types', model_types(model_cfg))
         path = osp.join(out_dir, filename)
-        super().save_checkpoint(out_dir, osp.basename(partial_name(path)), *args, **kwargs)
+        super().save_checkpoint(out_dir, osp.basename(partial_name(path)), file_client_args,
+                                save_optimizer, save_param_scheduler, meta, by_epoch, backend_args)
+        with open(partial_name(path), 'rb') as f:  # on disk before the name says it is complete
+            os.fsync(f.fileno())
         os.replace(partial_name(path), path)
 
     def test(self):

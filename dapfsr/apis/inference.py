@@ -34,7 +34,8 @@ def init_model(config, checkpoint=None, adapted=None, device='cpu', cfg_options=
     Raises:
         FileNotFoundError: A missing file, named.
         dapfsr.utils.CheckpointError: A checkpoint of another model or profile
-            (checked before the model is built), or one whose keys do not fit.
+            (checked before the model is built), one whose keys do not fit, a merged
+            one or a delta adapted on another decoder than the model has, or a damaged delta.
     """
     register_all_modules()
     if isinstance(config, str):
@@ -44,10 +45,11 @@ def init_model(config, checkpoint=None, adapted=None, device='cpu', cfg_options=
         resolve_project_paths(config._cfg_dict)
     loaded = check_checkpoint_for_config(checkpoint, config) if checkpoint is not None else None
     model = MODELS.build(config.model)
+    from dapfsr.adaptation.delta import check_merged_checkpoint, load_adapted_parameters
     if checkpoint is not None:
         load_model_weights(model, checkpoint, loaded=loaded)
+        check_merged_checkpoint(model, loaded, checkpoint)  # merge_delta.py's, on its decoder
     if adapted is not None:
-        from dapfsr.adaptation import load_adapted_parameters
         load_adapted_parameters(model, adapted, source_checkpoint=checkpoint)
     model.cfg = config
     return model.to(device).eval()

@@ -4,6 +4,7 @@ import importlib.util
 import json
 import os.path as osp
 
+import cv2
 import numpy as np
 import pytest
 import torch
@@ -59,8 +60,10 @@ def test_delta_info_lists_source_schedule_and_size(setup, capsys):
     delta_info.main([delta])
     out = capsys.readouterr().out
     size = osp.getsize(delta)
-    assert out.startswith(f'file:       {delta} ({size / 1024:.1f} KiB, dapfsr-adapted-parameters v1)')
+    assert out.startswith(f'file:       {delta} ({size / 1024:.1f} KiB, dapfsr-adapted-parameters v2)')
     assert f'source:     {source} (sha256 ' in out and ': same file)' in out
+    base = torch.load(delta, weights_only=True)['meta']['base_sha256']
+    assert f'adapted on: the decoder of state sha256 {base[:16]}... (checked when loading)' in out
     assert 'domain:     not recorded in this file' in out
     assert 'exemplar:   not recorded in this file' in out
     assert ('schedule:   DAMMA, 3 x 15 iterations, batch_size=4, lr_alpha=0.1, lr_phi=0.01, '
@@ -142,3 +145,96 @@ def test_merge_refuses_another_source_and_overwriting(setup, tmp_path, capsys):
     assert 'exists; --force replaces it' in capsys.readouterr().err
     merge_delta.main([source, delta, out, '--force'])
     init_model(config, out)
+
+
+SMALL = osp.join(REPO_ROOT, 'configs', 'dapfsr', 'dapfsr_small_17k_celeba-hq.py')
+CKPT = 'checkpoints/dapfsr_small_celebahq.pth'  # carries no decoder (model.decoder_checkpoint)
+DECODER = osp.join(REPO_ROOT, 'checkpoints', 'stylegan2_small_celebahq64.pth')
+
+
+def run_tools(commands):
+    """[(argv), ...] through tests/tool_runner.py (imports paid once): [dict(status, stdout, stderr)]."""
+    import os
+    import subprocess
+    import sys
+    result = subprocess.run(
+        [sys.executable, osp.join(REPO_ROOT, 'tests', 'tool_runner.py')], cwd=REPO_ROOT,
+        input=json.dumps([dict(argv=[str(a) for a in argv], timeout=300) for argv in commands]),
+        capture_output=True, text=True, timeout=900, env=dict(os.environ, OMP_NUM_THREADS='1'))
+    assert result.returncode == 0, result.stderr[-3000:]
+    return json.loads(result.stdout)
+
+
+def last_line(result):
+    assert 'Traceback' not in result['stderr'], result['stderr'][-3000:]
+    return result['stderr'].strip().splitlines()[-1]
+
+
+def test_readme_merge_of_the_committed_checkpoint_and_decoder_checks(tmp_path, celeba_hq_root):
+    """Issue 24, item 5, with the committed small checkpoint, which holds no decoder:
+    - the README's ``merge_delta.py CKPT DELTA OUT.pth`` works (it said 'keys it lacks
+      [decoder...]'), and ``tools/test.py CONFIG OUT.pth`` gives the metrics of
+      ``CKPT --adapted DELTA``; in-process, the very outputs;
+    - ``--adapted DELTA`` with another ``model.decoder_checkpoint`` is refused in one line
+      (it ran, PSNR 16.77 instead of 20.51), and so is the merged file with it;
+    - damaged deltas are one-line errors in test, infer, merge and onnx (a KeyError
+      traceback, or a version-99 delta of zero tensors accepted)."""
+    root = str(tmp_path)
+    model = init_model(SMALL, CKPT)
+    reference = {k: v.clone() for k, v in model.state_dict().items()}
+    torch.manual_seed(0)
+    with torch.no_grad():  # DAMMA's phi moved, as an adaptation does
+        for _, param in model.decoder.style_modulation_parameters():
+            param.add_(torch.randn_like(param) * 0.05)
+    delta, merged = f'{root}/delta.pth', f'{root}/merged.pth'
+    keys = save_adapted_parameters(model, delta, CKPT, adaptation=DAMMA, reference_state=reference)
+    merge_delta.main([CKPT, delta, merged])  # the README's command
+    with torch.no_grad():
+        lr = torch.rand(4, 3, 16, 16, generator=torch.Generator().manual_seed(1)) * 2 - 1
+        applied = init_model(SMALL, CKPT, adapted=delta)(lr)
+        assert torch.equal(init_model(SMALL, merged)(lr), applied)
+        assert torch.equal(model(lr), applied)
+        assert (applied - init_model(SMALL, CKPT)(lr)).abs().max() > 1e-2  # it is adapted
+    # another decoder file of the same layout: the released one, each tensor nudged
+    other = torch.load(DECODER, weights_only=True)
+    other['state_dict'] = {k: v + 0.01 if v.is_floating_point() else v
+                           for k, v in other['state_dict'].items()}
+    torch.save(other, f'{root}/other_decoder.pth')
+    with pytest.raises(ValueError, match='adapted tensors of the decoder .* adapted on another decoder'):
+        init_model(SMALL, merged, cfg_options={'model.decoder_checkpoint': f'{root}/other_decoder.pth'})
+    # damaged deltas, as written by hand or cut by an editor
+    damaged = {}
+    for name, edit in (('version', lambda m, s: m.update(version=99) or s.clear()),
+                       ('nosha', lambda m, s: m.pop('source_sha256'))):
+        data = torch.load(delta, weights_only=True)
+        edit(data['meta'], data['state_dict'])
+        damaged[name] = f'{root}/{name}.pth'
+        torch.save(data, damaged[name])
+    faces = tmp_path / 'lr'
+    faces.mkdir()
+    cv2.imwrite(str(faces / 'a.png'), np.full((16, 16, 3), 128, np.uint8))
+    test = ['test.py', SMALL]
+    few = ['--cfg-options', 'test_dataloader.dataset.indices=4']
+    other_decoder = f'model.decoder_checkpoint={root}/other_decoder.pth'
+    results = run_tools([
+        [*test, CKPT, '--adapted', delta, '--out', f'{root}/adapted.json', '--work-dir', f'{root}/w', *few],
+        [*test, merged, '--out', f'{root}/merged.json', '--work-dir', f'{root}/w', *few],
+        [*test, CKPT, '--adapted', delta, '--work-dir', f'{root}/w', *few, other_decoder],
+        [*test, CKPT, '--adapted', damaged['version'], '--work-dir', f'{root}/w', *few],
+        [*test, CKPT, '--adapted', damaged['nosha'], '--work-dir', f'{root}/w', *few],
+        ['infer.py', SMALL, CKPT, faces, f'{root}/sr', '--adapted', damaged['nosha']],
+        ['infer.py', SMALL, CKPT, faces, f'{root}/sr', '--adapted', damaged['version']],
+        ['deployment/pytorch2onnx.py', SMALL, CKPT, f'{root}/m.onnx', '--adapted', damaged['nosha']],
+        ['model_converters/merge_delta.py', CKPT, damaged['nosha'], f'{root}/m2.pth'],
+        ['misc/delta_info.py', damaged['version']],
+    ])
+    assert [r['status'] for r in results] == [0, 0] + [1] * 8, [r['stderr'][-2000:] for r in results]
+    with open(f'{root}/adapted.json') as a, open(f'{root}/merged.json') as m:
+        adapted_metrics, merged_metrics = json.load(a), json.load(m)
+    assert adapted_metrics == merged_metrics and any('PSNR' in k for k in adapted_metrics)
+    assert 'was adapted on another decoder than this model has' in last_line(results[2])
+    unknown, no_sha = 'of format version 99, which this dapfsr does not read', \
+        'does not record the checkpoint it was adapted from (meta.source_sha256 missing)'
+    for result, message in zip(results[3:], [unknown, no_sha, no_sha, unknown, no_sha, no_sha, unknown]):
+        assert message in last_line(result), last_line(result)
+    assert len(keys) == len(model.decoder.style_modulation_parameters())

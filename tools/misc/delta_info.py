@@ -3,11 +3,14 @@
     python tools/misc/delta_info.py work_dirs/adapt/adapted_parameters.pth [--json]
 
 Prints the file's size, the source checkpoint it was adapted from (path as recorded,
-SHA-256, and whether the file at that path is still the same), the target domain and
+SHA-256, and whether the file at that path is still the same), the modules whose state
+it was adapted on (e.g. the decoder, which a DAP-FSR checkpoint does not hold) with the
+SHA-256 of that state, which loading checks, the target domain and
 exemplar where the meta records them, the adaptation schedule (the adaptation config
 kept as text in the meta: method, outer x inner iterations, batch size, learning rates),
 and the adapted tensors (count, values, by module). ``--json`` prints the same as one
-JSON object. Exit status 1 with a one-line error for a file that is not such a file.
+JSON object. Exit status 1 with a one-line error for a file that is not such a file, or
+one that is damaged or of a format version this code does not read.
 """
 import argparse
 import ast
@@ -68,6 +71,8 @@ def describe(path):
         source_checkpoint=source,
         source_sha256=meta.get('source_sha256', ''),
         source_status=source_state,
+        base_modules=meta.get('base_modules'),
+        base_sha256=meta.get('base_sha256', ''),
         domain={k: meta[k] for k in DOMAIN_KEYS if k in meta} or None,
         exemplar={k: meta[k] for k in EXEMPLAR_KEYS if k in meta} or None,
         schedule=schedule,
@@ -77,7 +82,8 @@ def describe(path):
         dtypes=sorted({str(t.dtype).replace('torch.', '') for t in state.values()}),
         modules={k: dict(tensors=c, values=v) for k, (c, v) in groups.items()},
         other_meta={k: v for k, v in meta.items() if k not in (
-            'format', 'version', 'source_checkpoint', 'source_sha256', 'adapted_keys',
+            'format', 'version', 'source_checkpoint', 'source_sha256', 'base_modules', 'base_sha256',
+            'adapted_keys',
             'adaptation', *DOMAIN_KEYS, *EXEMPLAR_KEYS)},
     )
 
@@ -92,6 +98,9 @@ def print_report(info):
         f'file:       {info["file"]} ({human_size(info["size_bytes"])}, {info["format"]})',
         f'source:     {info["source_checkpoint"]} (sha256 {info["source_sha256"][:16]}...: '
         f'{info["source_status"]})',
+        'adapted on: ' + (f'the {"/".join(info["base_modules"])} of state sha256 '
+                          f'{info["base_sha256"][:16]}... (checked when loading)'
+                          if info['base_modules'] else 'not recorded (a version 1 file): not checked'),
         f'domain:     {info["domain"] or not_recorded}',
         f'exemplar:   {info["exemplar"] or not_recorded}',
     ]

@@ -29,8 +29,9 @@ class LineModel(BaseModel):
         return pred
 
 
-def make_runner(work_dir, max_iters, resume=False, runner_type=None, **kwargs):
-    """A Runner (mmengine's, or ``runner_type``) training LineModel, checkpoints every 3 iterations."""
+def make_runner(work_dir, max_iters, resume=False, runner_type=None, max_keep_ckpts=-1, **kwargs):
+    """A Runner (mmengine's, or ``runner_type``) training LineModel, checkpoints every 3 iterations
+    (the last ``max_keep_ckpts`` kept; -1: all)."""
     from mmengine.runner import Runner
     cls = runner_type or Runner
     return cls(
@@ -39,6 +40,7 @@ def make_runner(work_dir, max_iters, resume=False, runner_type=None, **kwargs):
                               batch_size=4, num_workers=0, collate_fn=dict(type='default_collate')),
         optim_wrapper=dict(optimizer=dict(type='SGD', lr=0.1, momentum=0.9)),
         train_cfg=dict(by_epoch=False, max_iters=max_iters),
-        default_hooks=dict(checkpoint=dict(type='CheckpointHook', interval=3, by_epoch=False),
+        default_hooks=dict(checkpoint=dict(type='CheckpointHook', interval=3, by_epoch=False,
+                                           max_keep_ckpts=max_keep_ckpts),
                            logger=dict(type='LoggerHook', interval=1)),
         randomness=dict(seed=1), resume=resume, default_scope='dapfsr', **kwargs)

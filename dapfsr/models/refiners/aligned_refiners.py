@@ -134,8 +134,14 @@ class LRConsistencyRefiner(AlignedRefiner):
     face that already reproduces its LR face is not moved. The affine comes from the
     aligner, or is given (:class:`AlignedRefiner`).
 
+    With an estimated affine (off by a few pixels on a target whose crops place faces
+    differently) the exact projection also moves detail the LR face does not fix;
+    ``regularisation`` lambda > 0 solves (D D^T + lambda I) instead and corrects less where the
+    degradation sees little (:func:`project_to_lr`).
+
     Args:
         iterations (int): Conjugate-gradient steps.
+        regularisation (float): lambda; 0 is the exact projection.
         others: :class:`AlignedRefiner`'s (with ``in_adaptation`` the adaptation's loss sees
             the refined faces).
 
@@ -143,20 +149,22 @@ class LRConsistencyRefiner(AlignedRefiner):
     faces in [-1, 1].
     """
 
-    def __init__(self, aligner, aligner_checkpoint=None, iterations=30, in_adaptation=False,
-                 calibration_steps=100, calibration_batch=32):
+    def __init__(self, aligner, aligner_checkpoint=None, iterations=30, regularisation=0.0,
+                 in_adaptation=False, calibration_steps=100, calibration_batch=32):
         super().__init__(aligner, aligner_checkpoint, in_adaptation, calibration_steps, calibration_batch)
-        self.iterations = iterations
+        self.iterations, self.regularisation = iterations, regularisation
 
     def forward(self, sr, lr, params=None):
         sr = self.to_target_framing(sr, lr, params)
-        return project_to_lr(sr, lr, self.affine(lr, params), self.iterations).clamp(-1, 1)
+        return project_to_lr(sr, lr, self.affine(lr, params), self.iterations, self.regularisation).clamp(-1, 1)
 
 
-def project_to_lr(sr, lr, params, iterations):
-    """x0 + D^T (D D^T)^-1 (y - D x0) by conjugate gradients on (D D^T) v = y - D x0.
+def project_to_lr(sr, lr, params, iterations, regularisation=0.0):
+    """x0 + D^T (D D^T + lambda I)^-1 (y - D x0) by conjugate gradients on the LR grid.
 
-    Linear in ``sr`` and ``lr``: gradients flow to both (the adaptation's loss may see it).
+    lambda = ``regularisation`` = 0: the projection; lambda > 0 moves less where D D^T is small
+    (a partial correction, for affines known only roughly). Linear in ``sr`` and ``lr``:
+    gradients flow to both (the adaptation's loss may see it).
     """
     size = lr.shape[-1]
     probe = torch.zeros_like(sr, requires_grad=True)
@@ -167,7 +175,7 @@ def project_to_lr(sr, lr, params, iterations):
             return torch.autograd.grad(out, probe, v, create_graph=sr.requires_grad or v.requires_grad)[0]
 
     def normal(v):
-        return degrade(adjoint(v), params, size)
+        return degrade(adjoint(v), params, size) + regularisation * v
 
     residual = lr - degrade(sr, params, size)
     v = torch.zeros_like(residual)

@@ -38,7 +38,7 @@ from dapfsr.engine import build_runner
 from dapfsr.utils import exit_on_user_error, load_config
 from dapfsr.utils.config import read_config
 from dapfsr.utils.fileio import atomic_write
-from dapfsr.utils.user_errors import InputError, check_config_types, require_file
+from dapfsr.utils.user_errors import InputError, check_config_types, check_output_file, require_file
 from dapfsr.visualization import save_image_grid
 
 
@@ -92,7 +92,8 @@ def parse_args(argv=None):
     parser.add_argument('--exemplar-seed', type=int, default=0, help='protocol exemplar seed')
     parser.add_argument('--num-exemplars', type=int, default=1, help='K, exemplars of the protocol')
     parser.add_argument('--out', help='adapted-parameter file (default WORK_DIR/adapted_parameters.pth, '
-                        'with --split WORK_DIR/<split>_seed<seed>.pth)')
+                        'with --split WORK_DIR/<split>_seed<seed>.pth); replaced if it exists, '
+                        'never one of the inputs')
     parser.add_argument('--work-dir', help='directory for logs, grids and the output')
     parser.add_argument('--seed', type=int, help='seed of the adaptation (default: the config\'s)')
     parser.add_argument('--test', action='store_true', help='evaluate the adapted model afterwards')
@@ -106,7 +107,20 @@ def parse_args(argv=None):
     if args.exemplar_lr and len(args.exemplar_lr) != len(args.exemplar_hr):
         parser.error(f'{len(args.exemplar_hr)} --exemplar-hr files but {len(args.exemplar_lr)} '
                      '--exemplar-lr files: give one LR file per HR file, in the same order, or none')
+    for flag, path, others in (('--out', args.out, []), ('--metrics-out', args.metrics_out, [('--out', args.out)])):
+        if path:
+            try:
+                check_output_file(path, input_files(args) + others, flag)
+            except InputError as err:
+                parser.error(str(err))
     return args
+
+
+def input_files(args):
+    """``(name, path)`` of every file the tool reads: no output may be one of them."""
+    return [('CONFIG', args.config), ('CHECKPOINT', args.checkpoint),
+            *[('an --exemplar-hr file', p) for p in args.exemplar_hr or []],
+            *[('an --exemplar-lr file', p) for p in args.exemplar_lr or []]]
 
 
 def check_exemplar_file(path, role):
@@ -151,6 +165,7 @@ def main(argv=None):
         out_file = args.out or adapted_parameters_path(cfg.work_dir, task)  # what --one-shot deltas reads
         # the test set: the split's faces of the subjects the exemplars do not show
         cfg.test_dataloader.dataset = dict(target, conditions=[args.split], indices=list(task.test_indices))
+    check_output_file(out_file, input_files(args), 'the adapted-parameter file')  # the default one too
     adapted, before = adapt_and_save(model, exemplars, cfg.adaptation, out_file, args.checkpoint, record, seed)
     if not args.no_samples:
         for name, rows, titles in exemplar_grids(model, adapted, before):

@@ -14,6 +14,10 @@ Output names: the input's path relative to INPUT_DIR plus ``.png`` (``a.jpg`` ->
 ``a.jpg.png``, ``sub/b.png`` -> ``sub/b.png.png`` with ``--recursive``), so two
 inputs never share an output. Each PNG is written to a hidden temporary file in its
 folder and renamed into place: a killed run leaves no partial image under a final name.
+An output that exists (an earlier run's) is replaced, and the summary says how many were;
+``--skip-existing`` keeps them and processes only the inputs without an output (to finish an
+interrupted run). No output is ever written over an input (an image, CONFIG, CHECKPOINT or
+``--adapted``): such a run stops before the model is loaded.
 
 Face crops are brought to the model's LR size (``lr_size_of``) with MATLAB bicubic;
 non-square, larger and smaller inputs are reported, as are files that are not
@@ -25,8 +29,8 @@ super-resolved and blended back into the photo, enlarged ``--photo-scale`` times
 ``--no-detect`` none; by default those larger than twice the LR side in which a face
 is found, and any larger than 8 x the LR side (a photo with no face is written
 unchanged, with a message); the others are face crops. Exit status: 0 when every
-image was written; 1 when any was skipped or not written (each named, with the reason),
-or the model could not be loaded; 2 for bad arguments.
+image was written (or kept by ``--skip-existing``); 1 when any was skipped or not written
+(each named, with the reason), or the model could not be loaded; 2 for bad arguments.
 """
 import argparse
 import contextlib
@@ -68,9 +72,11 @@ either way (written unchanged, with a message, when no face is found); --detect 
 --no-detect decide for every input.
 Output names: the input path relative to INPUT_DIR plus .png (a.jpg -> a.jpg.png);
 for photos also a.jpg.face0.lr.png, a.jpg.face0.sr.png (--save-crops) and
-a.jpg.compare.png (--side-by-side).
-Exit status: 0 when every image was written; 1 when any input was skipped or not
-written, or the model could not be loaded; 2 for bad arguments.
+a.jpg.compare.png (--side-by-side). Outputs of an earlier run in OUTPUT_DIR are replaced
+(the summary counts them); --skip-existing keeps them and skips their inputs. No output
+is ever written over an input file.
+Exit status: 0 when every image was written (or kept by --skip-existing); 1 when any
+input was skipped or not written, or the model could not be loaded; 2 for bad arguments.
 """
 
 
@@ -105,6 +111,9 @@ def build_parser():
                         help='faces per forward pass (default: 16)')
     parser.add_argument('--device', default='cpu', help='torch device, e.g. cpu, cuda, cuda:1 '
                         '(default: cpu)')
+    parser.add_argument('--skip-existing', action='store_true',
+                        help='leave the outputs that exist in OUTPUT_DIR (an earlier run\'s) and '
+                        'process only the inputs without one; by default they are replaced and counted')
     photos = parser.add_argument_group('photos')
     mode = photos.add_mutually_exclusive_group()
     mode.add_argument('--detect', dest='mode', action='store_const', const='photo',
@@ -192,6 +201,27 @@ def list_inputs(root, recursive, output_dir):
     return images, others, unread
 
 
+def file_id(path):
+    """(device, inode) of an existing file, else None."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino
+
+
+def input_ids(args, images):
+    """{(device, inode): what it is} of every file infer.py reads (the images, CONFIG,
+    CHECKPOINT, --adapted): files no output may replace."""
+    ids = {}
+    for path, name in [(osp.join(args.input_dir, p), 'the input') for p in images] + [
+            (args.config, 'CONFIG'), (args.checkpoint, 'CHECKPOINT'), (args.adapted, '--adapted')]:
+        key = file_id(path) if path else None
+        if key is not None:
+            ids.setdefault(key, f'{name} {path}')
+    return ids
+
+
 def examples(paths, shown=5):
     return ', '.join(paths[:shown]) + (f', ... ({len(paths)} in all)' if len(paths) > shown else '')
 
@@ -256,14 +286,22 @@ class Run:
         self.args, self.model = args, model
         self.size = lr_size_of(model)
         self.failed, self.shapes, self.pending = [], [], []
-        self.written = self.crops = self.photos = self.faces = self.kept = 0
+        self.written = self.crops = self.photos = self.faces = self.kept = self.replaced = 0
+        self.inputs = {}  # (device, inode) -> name: files never written over (input_ids)
         self.no_face, self.auto_crops = [], []
         self.detector = None
 
     def write(self, path, img, name=None):
         """Write the output of input ``path`` (``name``: an extra output of it)."""
+        out = osp.join(self.args.output_dir, name or path + '.png')
+        key = file_id(out)
+        if key in self.inputs:
+            self.failed.append((path, f'not written{f" ({name})" if name else ""}: {out} is '
+                                f'{self.inputs[key]}'))
+            return False
         try:
-            write_png(osp.join(self.args.output_dir, name or path + '.png'), img)
+            write_png(out, img)
+            self.replaced += key is not None and not name
             return True
         except (OSError, ValueError) as err:
             self.failed.append((path, f'not written{f" ({name})" if name else ""}: {err}'))
@@ -329,8 +367,14 @@ class Run:
         if self.args.side_by_side and result.faces:
             self.write(path, compare_panel(photo, result), compare_name)
 
-    def report(self, total):
+    def report(self, total, skipped=0):
         report_resized(self.shapes, self.size)
+        if skipped:
+            print(f'--skip-existing: {skipped} inputs already had an output in {self.args.output_dir}, '
+                  'left as it was', file=sys.stderr)
+        if self.replaced:
+            print(f'replaced {self.replaced} outputs of an earlier run in {self.args.output_dir} '
+                  '(--skip-existing keeps them)', file=sys.stderr)
         if self.auto_crops:
             print(f'note: {len(self.auto_crops)} inputs larger than {CROP_MAX_FACTOR}x the LR size '
                   'showed no face and were taken as face crops (--detect: as photos): '
@@ -360,6 +404,21 @@ def main():
     report_unread(others, unread)
     if not images:
         sys.exit(f'infer.py: error: no images ({" ".join(IMAGE_EXTENSIONS)}) in {args.input_dir}')
+    inputs = input_ids(args, images)
+    for path in images:  # before the model is loaded: no output is written over an input
+        out = osp.join(args.output_dir, path + '.png')
+        if file_id(out) in inputs:
+            print(f'infer.py: error: the output of {path}, {out}, is {inputs[file_id(out)]}: it would be '
+                  'written over; give another OUTPUT_DIR', file=sys.stderr)
+            sys.exit(2)
+    total, skipped = len(images), 0
+    if args.skip_existing:
+        kept = [p for p in images if not osp.exists(osp.join(args.output_dir, p + '.png'))]
+        images, skipped = kept, len(images) - len(kept)
+        if not images:
+            print(f'--skip-existing: every one of the {total} inputs has its output in '
+                  f'{args.output_dir}: nothing to do')
+            return
     try:
         cfg = load_config(args.config, args.cfg_options)  # the --cfg-options keys checked
         check_config_types(cfg)
@@ -375,6 +434,7 @@ def main():
         sys.exit(f'infer.py: error: the model of {args.config} has learnt parameters: '
                  'give CHECKPOINT')
     run = Run(args, model)
+    run.inputs = inputs
     for path in tqdm(images, unit='image', disable=None):
         try:
             img = read_image(osp.join(args.input_dir, path))
@@ -386,7 +446,7 @@ def main():
         except (ValueError, cv2.error) as err:
             run.failed.append((path, f'not processed: {" ".join(str(err).split())[:200]}'))
     run.flush_crops()
-    run.report(len(images))
+    run.report(total, skipped)
 
 
 if __name__ == '__main__':

@@ -29,7 +29,7 @@ from dapfsr.engine import build_runner
 from dapfsr.utils import exit_on_user_error, load_config, setup_cpu_distributed
 from dapfsr.utils.checkpoint import check_checkpoint_for_config
 from dapfsr.utils.fileio import atomic_write
-from dapfsr.utils.user_errors import check_config_types, require_file, require_folder
+from dapfsr.utils.user_errors import check_config_types, check_output_file, require_file, require_folder
 
 
 ONE_SHOT_HELP = """\
@@ -82,6 +82,10 @@ def main():
             require_file(path, kind)  # every input file, before anything is built
     if args.deltas:
         require_folder(args.deltas, 'folder of adapted-parameter files (--deltas)')
+    if args.out:  # the metrics file (one-shot: <out>.md and <out>.json) is none of the inputs
+        inputs = [('CONFIG', args.config), ('CHECKPOINT', args.checkpoint), ('--adapted', args.adapted)]
+        for out in ([args.out + '.md', args.out + '.json'] if args.one_shot else [args.out]):
+            check_output_file(out, inputs, '--out')
     if args.one_shot:
         cfg.test_cfg = dict(type='OneShotTestLoop', mode=args.one_shot, deltas_dir=args.deltas,
                             max_tasks=args.max_tasks, name=args.name, out=args.out)

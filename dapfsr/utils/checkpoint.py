@@ -102,7 +102,7 @@ def load_checkpoint_file(path, map_location='cpu'):
         reason = text.split('WeightsUnpickler error:')[-1].strip()[:300]
         if 'central directory' in text:
             reason = 'the file is cut short or corrupt (its zip archive has no central directory)'
-        elif isinstance(err, (EOFError, IndexError)):
+        elif isinstance(err, (EOFError, IndexError)) or 'unexpected EOF' in text:
             reason = f'the file is cut short or corrupt ({type(err).__name__}: {reason})'
         else:
             reason = f'{type(err).__name__}: {reason}'

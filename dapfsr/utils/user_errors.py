@@ -11,6 +11,7 @@ checkpoint check as a checkpoint of another model).
 import difflib
 import importlib
 import inspect
+import os
 import os.path as osp
 import pkgutil
 import re
@@ -58,6 +59,62 @@ def require_folder(path, kind):
     if not osp.isdir(path):
         raise FileNotFoundError(f'{kind} not found: {path}' if not osp.exists(path)
                                 else f'{kind} is a file, not a folder: {path}')
+
+
+def same_file(a, b):
+    """Whether paths ``a`` and ``b`` name one existing file (after resolving links, hard
+    links included): writing ``a`` would replace what ``b`` reads."""
+    try:
+        return osp.exists(a) and osp.exists(b) and osp.samefile(a, b)
+    except OSError:
+        return False
+
+
+def output_overwrites_input(out, inputs):
+    """The first of ``inputs`` (``(name, path)`` pairs; None paths skipped) that ``out``
+    names, as ``(name, path)``; None when ``out`` is none of them."""
+    for name, path in inputs:
+        if path and same_file(out, path):
+            return name, path
+    return None
+
+
+def output_path_problem(path):
+    """Why a file cannot be written at ``path`` ('is a folder', 'X is a file, not a
+    folder', 'X is not writable'), named by the path as given; '' when it can be (as far
+    as can be told before writing: missing folders are created)."""
+    if osp.isdir(path):
+        return f'{path} is a folder'
+    folder = osp.dirname(osp.abspath(path))
+    while not osp.exists(folder):
+        folder = osp.dirname(folder)
+    if not osp.isdir(folder):
+        shown = osp.relpath(folder) if not osp.isabs(path) else folder
+        return f'{path}: {shown} is a file, not a folder'
+    if not os.access(folder, os.W_OK | os.X_OK):
+        return f'{path}: the folder {folder} is not writable'
+    return ''
+
+
+def check_output_file(out, inputs, what='the output'):
+    """Refuse an output file that is one of the tool's inputs or cannot be written.
+
+    Args:
+        out (str): The output path, as the user gave it.
+        inputs (Sequence[tuple[str, str]]): ``(name, path)`` of what the tool reads
+            (e.g. ``('CHECKPOINT', args.checkpoint)``).
+        what (str): How the message names the output (``'--out'``, ``'OUT'``).
+
+    Raises:
+        InputError: One line naming the output and the input it is.
+    """
+    hit = output_overwrites_input(out, inputs)
+    if hit:
+        raise InputError(f'{what} {out} is {hit[0]} ({hit[1]}): the tool would write over what it '
+                         'reads; give another file')
+    problem = output_path_problem(out)
+    if problem:
+        raise InputError(f'{what} cannot be written: {problem}')
 
 
 def passes_kwargs_to_super(init, name):

@@ -32,6 +32,7 @@ from torch import nn
 
 from dapfsr.apis import init_model
 from dapfsr.apis.inference import gray_output_of, lr_size_of
+from dapfsr.utils.user_errors import InputError, check_output_file
 
 
 class SuperResolver(nn.Module):
@@ -111,7 +112,8 @@ def main(argv=None):
         'dynamic batch) to ONNX and check it against PyTorch with onnxruntime.')
     parser.add_argument('config', help='model config, e.g. configs/dapfsr/dapfsr_small_17k_celeba-hq.py')
     parser.add_argument('checkpoint', help='model weights')
-    parser.add_argument('out', help='output .onnx file')
+    parser.add_argument('out', help='output .onnx file (replaced if it exists; never one of the '
+                        'inputs)')
     parser.add_argument('--adapted', help='adapted parameters (tools/adapt.py) applied first: '
                         'the adapted model is exported')
     parser.add_argument('--opset', type=int, default=18, help='ONNX opset (>= 16 for grid_sample; '
@@ -122,6 +124,11 @@ def main(argv=None):
     args = parser.parse_args(argv)
     if args.opset < 16:
         parser.error(f'--opset {args.opset}: grid_sample (the ISTNs) needs opset 16 or later')
+    try:  # before the model is built: OUT is none of the inputs, and can be written
+        check_output_file(args.out, [('CONFIG', args.config), ('CHECKPOINT', args.checkpoint),
+                                     ('--adapted', args.adapted)], 'OUT')
+    except InputError as err:
+        parser.error(str(err))
     try:
         model = init_model(args.config, args.checkpoint, adapted=args.adapted)
     except (OSError, ValueError) as err:

@@ -20,10 +20,11 @@ import argparse
 import hashlib
 import os
 import os.path as osp
+import sys
 
-
-from dapfsr.utils import load_checkpoint_file, state_dict_from_checkpoint, torch_save_atomic
+from dapfsr.utils import CheckpointError, load_checkpoint_file, state_dict_from_checkpoint, torch_save_atomic
 from dapfsr.utils.checkpoint import checkpoint_model_types
+from dapfsr.utils.user_errors import InputError, check_output_file, same_file
 
 
 def publish(src, dst, prefix=None, drop=(), fp16=False, hash_name=False):
@@ -45,7 +46,11 @@ def publish(src, dst, prefix=None, drop=(), fp16=False, hash_name=False):
         with open(dst, 'rb') as f:
             digest = hashlib.sha256(f.read()).hexdigest()[:8]
         stem, ext = osp.splitext(dst)
-        os.replace(dst, final := f'{stem}-{digest}{ext}')
+        final = f'{stem}-{digest}{ext}'
+        if same_file(final, src):
+            os.remove(dst)
+            raise InputError(f'the hashed name {final} is SRC ({src}); give another DST')
+        os.replace(dst, final)
         dst = final
     return dst
 
@@ -53,14 +58,21 @@ def publish(src, dst, prefix=None, drop=(), fp16=False, hash_name=False):
 def main():
     parser = argparse.ArgumentParser(description='Publish the weights of a checkpoint')
     parser.add_argument('src', help='training checkpoint')
-    parser.add_argument('dst', help='output file')
+    parser.add_argument('dst', help='output file (replaced if it exists; never SRC)')
     parser.add_argument('--prefix', help='keep only this sub-module (e.g. generator_ema), unprefixed '
                         '(and unwrapped when it is an averaged model)')
     parser.add_argument('--drop', nargs='*', default=[], help='sub-modules to leave out')
     parser.add_argument('--fp16', action='store_true', help='store floating-point tensors as float16')
     parser.add_argument('--hash-name', action='store_true', help='append the sha256 prefix to the name')
     args = parser.parse_args()
-    out = publish(args.src, args.dst, args.prefix, args.drop, args.fp16, args.hash_name)
+    try:
+        check_output_file(args.dst, [('SRC', args.src)], 'DST')
+    except InputError as err:
+        parser.error(str(err))
+    try:
+        out = publish(args.src, args.dst, args.prefix, args.drop, args.fp16, args.hash_name)
+    except (OSError, KeyError, CheckpointError, InputError) as err:
+        sys.exit(f'publish_model.py: error: {str(err).strip(chr(39))}')
     print(f'{out}: {osp.getsize(out) / 2**20:.2f} MiB')
 
 

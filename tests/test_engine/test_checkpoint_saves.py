@@ -214,3 +214,21 @@ def test_resume_in_an_empty_work_dir_starts_at_iteration_0(tmp_path):
     runner = make_runner(tmp_path / 'new', 3, resume=True, runner_type=DapfsrRunner)
     runner.train()
     assert runner.iter == 3 and resumed_iteration(runner) is None
+
+
+def test_training_anew_never_writes_over_its_load_from_and_warns_of_replacing(run_of_12, tmp_path):
+    src, _ = run_of_12
+    work = tmp_path / 'copied'
+    copy_checkpoints(src, work, (3, 6))
+    before = snapshot(work, ['iter_3.pth', 'iter_6.pth'])
+    runner = make_runner(work, 3, runner_type=DapfsrRunner, load_from=str(work / 'iter_3.pth'))
+    with pytest.raises(CheckpointError, match=r'load_from .*iter_3\.pth is iter_3\.pth of this work dir, which '
+                       r'a run started at iteration 0 writes again: copy it elsewhere first, or continue'):
+        runner.train()
+    assert snapshot(work, ['iter_3.pth', 'iter_6.pth']) == before
+
+    fresh = make_runner(work, 3, runner_type=DapfsrRunner)  # no load_from, no resume: replaces, and says so
+    fresh.train()
+    with open(fresh.logger.handlers[-1].baseFilename) as f:
+        assert re.search(r'copied holds 2 checkpoints of an earlier run \(iter_6\.pth, iter_3\.pth\); this run '
+                         r'starts at iteration 0 and replaces them', f.read())

@@ -16,6 +16,7 @@ from dapfsr.registry import RUNNERS
 from dapfsr.utils.checkpoint import (CheckpointError, checkpoint_keys, load_checkpoint_file,
                                      load_model_weights, model_types)
 from dapfsr.utils.fileio import partial_name
+from dapfsr.utils.user_errors import same_file
 
 
 @RUNNERS.register_module()
@@ -216,6 +217,27 @@ class DapfsrRunner(Runner):
         with open(partial_name(path), 'rb') as f:  # on disk before the name says it is complete
             os.fsync(f.fileno())
         os.replace(partial_name(path), path)
+
+    def train(self):
+        """mmengine's ``train()``; first refuses a ``load_from`` that this run would write over
+        (``WORK_DIR/iter_N.pth`` trained anew from iteration 0), and warns when the work dir
+        holds checkpoints of an earlier run that a new run will replace."""
+        if not self._resume and not self._has_loaded:
+            existing = self.checkpoint_files()
+            source = self._load_from
+            hit = next((p for p in existing if source and same_file(p, source)), None)
+            if hit:
+                raise CheckpointError(
+                    f'load_from {source} is {osp.basename(hit)} of this work dir, which a run started '
+                    f'at iteration 0 writes again: copy it elsewhere first, or continue its run with '
+                    f'--resume {source}')
+            if existing:
+                self.logger.warning(
+                    f'{self.work_dir} holds {len(existing)} checkpoints of an earlier run '
+                    f'({", ".join(osp.basename(p) for p in existing[:3])}{", ..." if len(existing) > 3 else ""}); '
+                    'this run starts at iteration 0 and replaces them as it reaches them (--resume '
+                    'continues that run instead)')
+        return super().train()
 
     def test(self):
         trained = checkpoint_keys(self.unwrapped_model)

@@ -18,7 +18,8 @@ layout) and the detail (I - P) e, which add up: MSE = MSE_band + MSE_detail. Row
   DAP-FSR, by its own first ISTN.
 
 Columns: PSNR, MSE band and detail (x1e3, [-1, 1] range), and the output's LR consistency
-(PSNR of D(output) against the LR face). Writes ``OUT/decomposition.md``, ``.json`` and
+(PSNR of D(output) against the LR face). With ``--aligner``, also the aligner's mean errors on
+these faces, before and after its calibration on each task's exemplar. Writes ``OUT/decomposition.md``, ``.json`` and
 ``OUT/decomposition.png`` (per face: LR, bicubic, upright bicubic, output, |band|, |detail|, HR).
 """
 import argparse
@@ -87,7 +88,8 @@ def main(argv=None):
     if args.aligner:
         aligner_cfg = load_config(args.aligner_config)
         upright = UprightWarp(aligner_cfg.affine_aligner, args.aligner).eval()
-    faces = {key: [] for key in ('lr', 'hr', 'out', 'true', 'bicubic_aligned_lr', 'estimate', 'istn')}
+    faces = {key: [] for key in ('lr', 'hr', 'out', 'true', 'bicubic_aligned_lr', 'estimate', 'uncalibrated',
+                                  'istn')}
     for split in splits:
         task = protocol.task(split, args.exemplar_seed)
         exemplars = exemplars_from_samples(model, protocol.exemplars(task))
@@ -103,6 +105,7 @@ def main(argv=None):
             faces['out'].append(model(lr, mode='tensor'))
             if upright is not None:
                 faces['estimate'].append(upright.affine(lr))
+                faces['uncalibrated'].append(upright.source_aligner.estimate(lr))
             istn = getattr(getattr(model, 'encoder', None), 'istns', {})
             if '0' in istn:  # DAP-FSR's first ISTN: the warp it applies to the upsampled LR face
                 faces['istn'].append(istn['0'].transform(torch.nn.functional.interpolate(
@@ -137,6 +140,15 @@ def main(argv=None):
              '| MSE detail (x1e3) | LR consistency (dB) |', '|---|---|---|---|---|']
     lines += [f'| {name} | {r["PSNR"]:.2f} | {r["band"]:.2f} | {r["detail"]:.2f} | {r["lr_consistency"]:.2f} |'
               for name, r in rows.items()]
+    if faces['estimate']:
+        lines += ['', '| the aligner on these faces | rotation (deg) | translation (px at 128) | scale |',
+                  '|---|---|---|---|']
+        for name, key in (('uncalibrated', 'uncalibrated'), ('calibrated on the exemplar', 'estimate')):
+            error = torch.cat(faces[key]) - true
+            rows[f'aligner, {name}'] = dict(rotation=error[:, 0].abs().mean().item(),
+                                             translation=error[:, 1:3].norm(dim=1).mean().item(),
+                                             scale=error[:, 3].abs().mean().item())
+            lines.append(f'| {name} | ' + ' | '.join(f'{v:.3f}' for v in rows[f'aligner, {name}'].values()) + ' |')
     table = '\n'.join(lines) + '\n'
     print(table)
     with atomic_write(osp.join(args.out, 'decomposition.md')) as f:

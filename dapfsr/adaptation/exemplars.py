@@ -1,4 +1,5 @@
 """The one-shot exemplar(s) of a target domain: K HR/LR pairs in the model's range."""
+import itertools
 import os.path as osp
 from dataclasses import dataclass
 
@@ -38,9 +39,17 @@ class Exemplars:
         return self.hr[index], self.lr[index]
 
 
+def model_device(model):
+    """Where the model's tensors are: its first parameter's or buffer's device, the CPU for a
+    model with none (bicubic)."""
+    for tensor in itertools.chain(model.parameters(), model.buffers()):
+        return tensor.device
+    return torch.device('cpu')
+
+
 def to_model_range(model, img):
     """(N, C, H, W) in [0, 1] -> [-1, 1] with the model's channel count (gray replicated)."""
-    return model.data_preprocessor.to_model_range(img.to(next(model.parameters()).device))
+    return model.data_preprocessor.to_model_range(img.to(model_device(model)))
 
 
 def describe_crop(crop):

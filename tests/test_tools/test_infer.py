@@ -37,6 +37,24 @@ def sr_shape(path):
     return cv2.imread(str(path)).shape
 
 
+TINY = build_tiny_model()  # the weights of the ``tiny`` checkpoint
+
+
+def assert_is_the_models_sr(sr_png, lr_png):
+    """The PNG infer.py wrote holds the tiny model's SR face of ``lr_png``, computed here
+    without the tool's code: the file read with OpenCV (BGR -> RGB), scaled to [-1, 1],
+    ``model(x, mode='tensor')``, back to [0, 255] (rounding: 1 level)."""
+    bgr = cv2.imread(str(lr_png))
+    assert bgr.shape[:2] == LR
+    x = torch.from_numpy(bgr[..., ::-1].copy()).permute(2, 0, 1)[None].float() / 127.5 - 1
+    with torch.no_grad():
+        sr = TINY(x, mode='tensor')[0].clamp(-1, 1)
+    expected = ((sr + 1) * 127.5).round().permute(1, 2, 0).numpy().astype(int)
+    written = cv2.imread(str(sr_png), cv2.IMREAD_UNCHANGED)
+    assert written is not None and written.shape == (HR_SIZE, HR_SIZE, 3), sr_png
+    assert np.abs(written[..., ::-1].astype(int) - expected).max() <= 1, sr_png
+
+
 def test_refuses_an_output_folder_that_is_the_input_folder(tmp_path, capsys, tiny):
     src = tmp_path / 'lr'
     write_faces(src, {'a.png': LR})
@@ -56,7 +74,8 @@ def test_inputs_differing_only_in_extension_get_distinct_outputs(tmp_path, capsy
     code, out, _ = run_infer(capsys, *tiny, src, dst)
     assert code == 0 and 'wrote 2 of 2 faces' in out
     assert tree(dst) == ['a.jpg.png', 'a.png.png']
-    assert sr_shape(dst / 'a.jpg.png') == sr_shape(dst / 'a.png.png') == (HR_SIZE, HR_SIZE, 3)
+    assert_is_the_models_sr(dst / 'a.jpg.png', src / 'a.jpg')
+    assert_is_the_models_sr(dst / 'a.png.png', src / 'a.png')
 
 
 def test_failed_writes_are_not_counted_and_never_leave_a_partial_file(tmp_path, capsys, monkeypatch,
@@ -69,7 +88,7 @@ def test_failed_writes_are_not_counted_and_never_leave_a_partial_file(tmp_path, 
     assert code == 1 and 'wrote 1 of 2 faces' in out
     assert '  a.png: not written: [Errno 21] Is a directory' in err
     assert sorted(os.listdir(dst)) == ['a.png', 'a.png.png', 'b.png.png']  # no temporary file
-    assert sr_shape(dst / 'b.png.png') == (HR_SIZE, HR_SIZE, 3)
+    assert_is_the_models_sr(dst / 'b.png.png', src / 'b.png')
 
     def killed(*args):
         raise KeyboardInterrupt
@@ -106,7 +125,8 @@ def test_partial_failure_exits_1_and_names_each_failed_file(tmp_path, capsys, ti
     assert failures[1].startswith('  broken.png: not read: cannot decode image ')
     assert failures[2].startswith('  empty.jpg: not read: cannot decode image ')
     assert tree(dst) == ['a.png.png', 'b.jpg.png', 'c.png.png']
-    assert sr_shape(dst / 'a.png.png') == (HR_SIZE, HR_SIZE, 3)
+    for name in ('a.png', 'b.jpg', 'c.png'):  # batches of 2 around the failed ones: in order
+        assert_is_the_models_sr(dst / f'{name}.png', src / name)
 
 
 def test_warns_about_inputs_not_at_the_lr_size(tmp_path, capsys, tiny):
@@ -116,6 +136,7 @@ def test_warns_about_inputs_not_at_the_lr_size(tmp_path, capsys, tiny):
     code, _, err = run_infer(capsys, *tiny, src, dst)
     assert code == 0 and len(tree(dst)) == 4
     assert all(sr_shape(dst / name) == (HR_SIZE, HR_SIZE, 3) for name in tree(dst))
+    assert_is_the_models_sr(dst / 'ok.png.png', src / 'ok.png')
     lr, lines = f"the model's {LR_SIZE}x{LR_SIZE} LR size", err.splitlines()
     assert (f'warning: 1 inputs are not square: resizing them to {lr} loses their aspect ratio: '
             f'wide.png ({LR_SIZE + 3}x{LR_SIZE})') in lines
@@ -169,6 +190,8 @@ def test_recursive_mirrors_subfolders_and_non_images_are_reported(tmp_path, caps
         code, out, err = run_infer(capsys, *tiny, src, src / 'deep', '--recursive')
         assert code == 0 and 'wrote 3 of 3 faces' in out and 'did not read' not in err
         assert tree(src / 'deep') == ['a.png.png', 'sub/b.png.png', 'sub/deeper/c.jpg.png']
+    for name in ('a.png', 'sub/b.png', 'sub/deeper/c.jpg'):
+        assert_is_the_models_sr(src / 'deep' / f'{name}.png', src / name)
 
 
 def test_loading_errors_are_one_line_messages(tmp_path, capsys, tiny):

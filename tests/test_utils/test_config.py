@@ -11,13 +11,23 @@ CFG = dict(model=dict(type='DAPFSR', encoder=dict(type='DAPEncoder', input_size=
            load_from=None)
 
 
-@pytest.mark.parametrize('key', ['model.encoder.input_size', 'pipeline.1.size', 'load_from',
-                                 'model.encoder.multi_scale',  # an argument DAPEncoder takes
-                                 'pipeline.0.anything',  # type A is not registered: its builder checks
-                                 'work_dir',  # an argument of mmengine's Runner
-                                 'train_cfg.max_iters'])
-def test_known_keys_pass(key):
-    check_cfg_options(Config(CFG), {key: 1})
+@pytest.mark.parametrize('key, near_miss', [
+    ('model.encoder.input_size', 'model.encoder.input_sizes'),
+    ('pipeline.1.size', 'pipeline.2.size'),
+    ('load_from', 'load_fro'),
+    ('model.encoder.multi_scale', 'model.encoder.multi_scales'),  # an argument DAPEncoder takes
+    ('pipeline.0.anything', 'pipelines.0.anything'),  # type A is not registered: its builder checks
+    ('work_dir', 'work_dirs'),  # an argument of mmengine's Runner
+    ('train_cfg.max_iters', 'train_cfg.max_iter')])
+def test_known_keys_pass(key, near_miss):
+    """A known key passes and leaves the config as it was, while the key one edit away is
+    refused: the check looked at the part that makes the key known (a check that refuses
+    nothing, or everything, fails here)."""
+    cfg = Config(CFG)
+    assert check_cfg_options(cfg, {key: 1}) is None
+    assert cfg.to_dict() == Config(CFG).to_dict()
+    with pytest.raises(ConfigKeyError, match=f'--cfg-options {near_miss}: '.replace('.', r'\.')):
+        check_cfg_options(cfg, {near_miss: 1})
 
 
 @pytest.mark.parametrize('key, message', [

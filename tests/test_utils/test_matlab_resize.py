@@ -4,6 +4,7 @@ import pytest
 import torch
 
 from dapfsr.utils.matlab_resize import MatlabBicubic, cubic, imresize, matlab_imresize, resize_matrix
+from required import require_module
 
 
 def test_cubic_kernel_values():
@@ -127,7 +128,7 @@ def test_interior_matches_pillow_float_bicubic():
     # Pillow's BICUBIC uses the same a = -0.5 kernel, stretched when reducing,
     # and the same pixel-centre mapping; it differs only at the borders, where
     # it drops taps instead of mirroring them.
-    image = pytest.importorskip('PIL.Image')
+    image = require_module('PIL.Image', 'Pillow (a dependency of torchvision)')
     img = np.random.default_rng(0).random((128, 128)).astype(np.float32)
     for size, border in ((16, 2), (40, 5), (256, 4)):
         ref = np.asarray(image.fromarray(img).resize((size, size), image.BICUBIC))

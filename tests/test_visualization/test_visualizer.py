@@ -19,6 +19,30 @@ REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 ROWS = [[torch.rand(3, 8, 8), torch.rand(3, 16, 16)] for _ in range(2)]
 
 
+def grid_by_hand(rows, cell, title_height=0, pad=2):
+    """The grid as documented, drawn here without the grid code: white; each image rounded
+    to uint8 and enlarged to the cell by repeating pixels (nearest neighbour, an integer
+    factor here); 2 px white borders; the title band on top (left white here)."""
+    canvas = np.full((title_height + len(rows) * (cell + pad) + pad,
+                      len(rows[0]) * (cell + pad) + pad, 3), 255, np.uint8)
+    for i, row in enumerate(rows):
+        for j, img in enumerate(row):
+            pixels = (img.clamp(0, 1).permute(1, 2, 0).numpy() * 255).round().astype(np.uint8)
+            factor = cell // pixels.shape[0]
+            y, x = title_height + pad + i * (cell + pad), pad + j * (cell + pad)
+            canvas[y:y + cell, x:x + cell] = pixels.repeat(factor, 0).repeat(factor, 1)
+    return canvas
+
+
+def assert_titled_grid(grid, rows, cell, pad=2):
+    """Below a 16 px band, the grid drawn by hand; in the band, dark title text over each
+    column (and nothing dark elsewhere)."""
+    assert np.array_equal(grid[16:], grid_by_hand(rows, cell, 16)[16:])
+    band = grid[:16].min(2) < 128
+    for j in range(len(rows[0])):
+        assert band[:, pad + j * (cell + pad):(j + 1) * (cell + pad)].any(), j
+
+
 def test_default_runtime_builds_the_local_grid_backend(tmp_path):
     cfg = Config.fromfile(osp.join(REPO_ROOT, 'configs', '_base_', 'default_runtime.py'))
     visualizer = VISUALIZERS.build(dict(cfg.visualizer, name=f'runtime_{tmp_path.name}',
@@ -36,7 +60,8 @@ def test_grid_goes_to_its_file_and_everything_else_to_vis_data(tmp_path):
                                                vis_backends=[dict(type='FaceSRLocalVisBackend')])
     out_file = tmp_path / 'work' / 'grids' / 'val_iter_5.png'
     grid = add_grid(visualizer, 'val_iter', ROWS, ['LR', 'HR'], cell=32, step=5, out_file=str(out_file))
-    assert np.array_equal(grid, make_image_grid(ROWS, ['LR', 'HR'], cell=32))  # the picture it was
+    assert_titled_grid(grid, ROWS, 32)  # the picture it was
+    assert np.array_equal(grid, make_image_grid(ROWS, ['LR', 'HR'], cell=32))
     assert np.array_equal(cv2.imread(str(out_file))[..., ::-1], grid)
     assert sorted(p.name for p in out_file.parent.iterdir()) == ['val_iter_5.png']  # no temporary left
     # without a file: where LocalVisBackend keeps images; scalars and config as it does
@@ -45,7 +70,7 @@ def test_grid_goes_to_its_file_and_everything_else_to_vis_data(tmp_path):
     visualizer.add_config(Config(dict(a=1)))
     vis_data = tmp_path / 'log' / 'vis_data'
     assert np.array_equal(cv2.imread(str(vis_data / 'vis_image' / 'other_3.png'))[..., ::-1],
-                          make_image_grid(ROWS))
+                          grid_by_hand(ROWS, 128))
     assert json.loads((vis_data / 'scalars.json').read_text()) == {'loss': 0.5, 'step': 3}
     assert (vis_data / 'config.py').is_file()
     assert sorted(p.name for p in (vis_data / 'vis_image').iterdir()) == ['other_3.png']

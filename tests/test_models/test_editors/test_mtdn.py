@@ -1,7 +1,9 @@
 """MTDN (docs/baselines.md#mtdn): its STNs, generator shapes per profile, balance rule, train step,
 schedules, configs and a run through tools/train.py, tools/test.py and tools/infer.py."""
+import json
 import math
 import os.path as osp
+import re
 
 import numpy as np
 import pytest
@@ -11,6 +13,7 @@ from mmengine.config import Config
 from mmengine.optim import OptimWrapper, build_optim_wrapper
 
 from dapfsr.models.editors.mtdn import SimilaritySTN, balance_updates
+from dapfsr.utils.checkpoint import load_checkpoint_file
 from dapfsr.registry import MODELS, PARAM_SCHEDULERS
 from dapfsr.structures import FaceSRDataSample
 from trained_model_tools import check_checkpoint_test_and_infer, logged_scalars, run_tool
@@ -267,8 +270,15 @@ custom_hooks = [dict(_base_.lambda_decay, gamma=0.5, minimum=0.003)]
 def test_train_resume_test_and_infer_through_the_tools(tmp_path, celeba_hq_root, yaleb_root, capsys):
     work_dir = tmp_path / 'work'
     run_tool('train.py', write_tiny_config(tmp_path, 4), '--work-dir', work_dir)
+    first_run = {path.parent.name for path in work_dir.glob('*/vis_data')}
     out = run_tool('train.py', write_tiny_config(tmp_path, 6), '--work-dir', work_dir, '--resume')
-    assert 'resumed' in out.lower()
+    # it continued from iteration 4 ('resumed' alone is in mmengine's 'Auto resumed from the
+    # latest checkpoint None.', printed when it resumes nothing and starts over)
+    assert re.search(r'resumed epoch: \d+, iter: 4\n', out), out[-3000:]
+    resumed_run = [path for path in work_dir.glob('*/vis_data/scalars.json')
+                   if path.parent.parent.name not in first_run]
+    assert [row['iter'] for path in resumed_run for row in map(json.loads, path.read_text().splitlines())
+            if 'loss_mse' in row] == [5, 6]  # the resumed run trained iterations 5 and 6 only
     logs = {row['iter']: row for row in logged_scalars(work_dir) if 'loss_mse' in row}
     assert sorted(logs) == [1, 2, 3, 4, 5, 6]
     # lambda = max(0.01 * 0.5 ** epoch, 0.003), 2 iterations per epoch, across the resume
@@ -279,5 +289,22 @@ def test_train_resume_test_and_infer_through_the_tools(tmp_path, celeba_hq_root,
         assert row['generator.lr'] == row['discriminator.lr'] == pytest.approx(2e-5 * 0.99 ** ((i - 1) // 2))
     assert all(math.isfinite(logs[i]['loss_mse']) for i in logs)
     assert any('PSNR' in row for row in logged_scalars(work_dir))  # validation ran
+    # 4 + 2 iterations give the model and optimizer of 6 iterations in one run. Not bitwise:
+    # a checkpoint keeps no random state, and D's dropout draws from torch's (|diff| 2.8e-4
+    # after the 2 iterations, here); weights not resumed differ by ~0.1, and an optimizer not
+    # resumed shows in its step counts (G 1, D 2 instead of G 4, D 6)
+    run_tool('train.py', write_tiny_config(tmp_path, 6), '--work-dir', tmp_path / 'straight')
+    resumed = load_checkpoint_file(str(work_dir / 'iter_6.pth'))
+    straight = load_checkpoint_file(str(tmp_path / 'straight' / 'iter_6.pth'))
+    assert resumed['state_dict'].keys() == straight['state_dict'].keys()
+    difference = max((resumed['state_dict'][k].float() - v.float()).abs().max().item()
+                     for k, v in straight['state_dict'].items())
+    assert difference < 1e-3, difference
+
+    def steps(checkpoint):
+        return {name: sorted({int(s['step']) for s in opt['state'].values()})
+                for name, opt in checkpoint['optimizer'].items()}
+
+    assert steps(resumed) == steps(straight) and steps(straight)['discriminator'] == [6]
 
     check_checkpoint_test_and_infer(write_tiny_config(tmp_path, 6), write_tiny_config(tmp_path, 6, source=SMALL.replace('.py', '2yaleb.py')), work_dir / 'iter_6.pth', tmp_path, capsys, hr_size=64)

@@ -215,4 +215,14 @@ def test_infer_tool_runs_pulse_without_a_checkpoint(tmp_path, capsys):
     cv2.imwrite(str(tmp_path / 'lr' / 'face.png'), face)
     code, _, err = run_infer(capsys, config, tmp_path / 'lr', tmp_path / 'sr')
     assert code == 0, err
-    assert cv2.imread(str(tmp_path / 'sr' / 'face.png.png')).shape == (64, 64, 3)
+    written = cv2.imread(str(tmp_path / 'sr' / 'face.png.png'))
+    assert written.shape == (64, 64, 3)
+    # the pixels are PULSE's search result for that face, run here without the tool
+    # (the RGB face in [-1, 1], model(x, mode='tensor'); 1 level: rounding)
+    from dapfsr.apis import init_model
+    model = init_model(str(config))
+    x = torch.from_numpy(face[..., ::-1].copy()).permute(2, 0, 1)[None].float() / 127.5 - 1
+    with torch.no_grad():
+        sr = model(x, mode='tensor')[0].clamp(-1, 1)
+    expected = ((sr + 1) * 127.5).round().permute(1, 2, 0).numpy()
+    assert np.abs(written[..., ::-1].astype(float) - expected).max() <= 1

@@ -30,10 +30,12 @@ class AlignedRefiner(nn.Module):
         in_adaptation (bool): Refine also the outputs one-shot adaptation fine-tunes on.
         calibration_steps (int): Adam steps (lr 3e-4) of the aligner on the exemplar.
         calibration_batch (int): Random affines of the exemplar per step (and for the offset).
+        calibration_tolerance (tuple): (degrees, pixels at 128 px): mean errors of the source
+            aligner on the exemplar up to which it is kept as it is.
     """
 
     def __init__(self, aligner, aligner_checkpoint=None, in_adaptation=False, calibration_steps=100,
-                 calibration_batch=32):
+                 calibration_batch=32, calibration_tolerance=(1.5, 1.5)):
         super().__init__()
         self.aligner = MODELS.build(aligner)
         if aligner_checkpoint is not None:
@@ -41,28 +43,43 @@ class AlignedRefiner(nn.Module):
         self.aligner.requires_grad_(False).eval()
         self.in_adaptation = in_adaptation
         self.calibration_steps, self.calibration_batch = calibration_steps, calibration_batch
+        self.calibration_tolerance = tuple(calibration_tolerance)
         self.register_buffer('framing', torch.zeros(4), persistent=False)
         self.source_aligner = copy.deepcopy(self.aligner)  # where the source model draws faces
         self.calibrated = False
 
     def calibrate(self, hr, seed=0):
-        """Adapt the aligner to the target from exemplar HR faces (K, C, H, W) in [-1, 1]."""
+        """Adapt the aligner to the target from exemplar HR faces (K, C, H, W) in [-1, 1].
+
+        Only where the exemplar shows the source aligner wrong: a mean error on the
+        exemplar's random affines within ``calibration_tolerance`` (degrees, pixels) keeps the
+        source aligner (a target framed as the source: fine-tuning on one face would only
+        learn that face). Returns whether it calibrated.
+        """
         self.aligner.load_state_dict(self.source_aligner.state_dict())
-        generator = torch.Generator().manual_seed(seed)
+        self.framing = torch.zeros_like(self.framing)
+        self.calibrated = False
         low, high = moderate_ranges()
 
-        def draw():
+        def draw(generator):
             true = (low + (high - low) * torch.rand(self.calibration_batch, 4, generator=generator)).to(hr)
             faces = hr[torch.randint(len(hr), (len(true), ), generator=generator)]
             return true, degrade(faces, true, self.aligner.in_size).clamp(-1, 1)
 
+        with torch.no_grad():
+            true, lr = draw(torch.Generator().manual_seed(seed + 1))
+            error = self.aligner.estimate(lr) - true
+        if (error[:, 0].abs().mean() <= self.calibration_tolerance[0]
+                and error[:, 1:3].norm(dim=1).mean() <= self.calibration_tolerance[1]):
+            return False
+        generator = torch.Generator().manual_seed(seed)
         with torch.enable_grad():
             params = list(self.aligner.parameters())
             optimizer = torch.optim.Adam(params, lr=3e-4)
             for p in params:
                 p.requires_grad_(True)
             for _ in range(self.calibration_steps):
-                true, lr = draw()
+                true, lr = draw(generator)
                 loss = self.aligner(lr, [_sample(t) for t in true], mode='loss')['loss_affine']
                 optimizer.zero_grad()
                 loss.backward()
@@ -70,9 +87,10 @@ class AlignedRefiner(nn.Module):
             for p in params:
                 p.requires_grad_(False)
         with torch.no_grad():
-            true, lr = draw()
+            true, lr = draw(generator)
             self.framing = (true - self.aligner.estimate(lr)).mean(0)
         self.calibrated = True
+        return True
 
     def train(self, mode=True):
         super().train(mode)
@@ -150,8 +168,10 @@ class LRConsistencyRefiner(AlignedRefiner):
     """
 
     def __init__(self, aligner, aligner_checkpoint=None, iterations=30, regularisation=0.0,
-                 in_adaptation=False, calibration_steps=100, calibration_batch=32):
-        super().__init__(aligner, aligner_checkpoint, in_adaptation, calibration_steps, calibration_batch)
+                 in_adaptation=False, calibration_steps=100, calibration_batch=32,
+                 calibration_tolerance=(1.5, 1.5)):
+        super().__init__(aligner, aligner_checkpoint, in_adaptation, calibration_steps, calibration_batch,
+                         calibration_tolerance)
         self.iterations, self.regularisation = iterations, regularisation
 
     def forward(self, sr, lr, params=None):

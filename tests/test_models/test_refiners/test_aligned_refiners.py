@@ -6,7 +6,7 @@ import os.path as osp
 import cv2
 import torch
 
-from dapfsr.models.aligners import degrade
+from dapfsr.models.aligners import degrade, warp
 from dapfsr.models.editors import BicubicUpsampler
 from dapfsr.models.refiners import UprightWarp, project_to_lr, split_lr_band
 from dapfsr.utils.matlab_resize import imresize
@@ -79,3 +79,19 @@ def test_the_lr_band_and_the_detail_add_up(celeba_hq_root):
     assert (band * detail).sum().abs() < 1e-4 * total
     assert (degrade(detail, PARAMS, 16)).abs().max() < 1e-4
     assert (degrade(band, PARAMS, 16) - degrade(error, PARAMS, 16)).abs().max() < 1e-4
+
+
+def test_calibration_keeps_an_aligner_the_exemplar_shows_right(celeba_hq_root):
+    """The committed aligner on a CelebA-HQ test face (the framing it learnt): kept as it is;
+    on the same face framed otherwise (zoomed by 6 %), calibrated."""
+    refiner = UprightWarp(ALIGNER, 'checkpoints/affine_aligner_small_celebahq.pth', calibration_steps=5)
+    hr = faces_64(celeba_hq_root, 3)[2:]
+    before = {k: v.clone() for k, v in refiner.aligner.state_dict().items()}
+    assert not refiner.calibrate(hr)
+    assert not refiner.framing.any() and all(torch.equal(v, before[k]) for k, v in refiner.aligner.state_dict().items())
+    zoomed = warp(hr, torch.tensor([[0.0, 0.0, 3.0, 1.06]]))
+    assert refiner.calibrate(zoomed)
+    lr = degrade(zoomed, PARAMS[1:], 16)  # the affine against the zoomed frame is PARAMS[1]
+    source, calibrated = (abs(a[0, 3] - PARAMS[1, 3]) for a in (refiner.source_aligner.estimate(lr),
+                                                                refiner.affine(lr)))
+    assert source > 0.03 and calibrated < 0.5 * source  # it learnt this "target's" larger faces

@@ -7,7 +7,10 @@
 # Published as checkpoints/affine_aligner_small_celebahq.pth, its estimate puts LR faces upright
 # for the refinement (configs/_base_/refinement/) and for the "bicubic, aligned" baseline
 # (configs/bicubic/); configs/aligner/README.md has its accuracy.
-_base_ = ['../_base_/models/affine_aligner_small.py', '../_base_/default_runtime.py']
+# ../_base_/datasets/face_sr.py: the paper's faces (128 px HR, the moderate affine, 16 px LR), its
+# test pipeline as it is
+_base_ = ['../_base_/models/affine_aligner_small.py', '../_base_/datasets/face_sr.py',
+          '../_base_/default_runtime.py']
 
 model = _base_.affine_aligner
 
@@ -23,13 +26,6 @@ train_pipeline = [
     dict(type='RandomNoise', key='lr', sigma=(0.0, 0.03), prob=0.5),
     dict(type='PackFaceInputs'),
 ]
-test_pipeline = [
-    dict(type='LoadFaceImage', key='gt', num_channels=3),
-    dict(type='CropAndResize', keys=['gt'], size=128),
-    dict(type='RandomFaceAffine', preset='moderate', seed=0),
-    dict(type='MatlabResize', keys=['lr'], size=16),
-    dict(type='PackFaceInputs'),
-]
 train_dataloader = dict(
     batch_size=64, num_workers=1, persistent_workers=True,
     sampler=dict(type='InfiniteSampler', shuffle=True),
@@ -42,7 +38,7 @@ val_dataloader = dict(
     sampler=dict(type='DefaultSampler', shuffle=False),
     collate_fn=dict(type='default_collate'),
     dataset=dict(type='CelebAHQDataset', data_root=data_root, split='test', test_mode=True,
-                 pipeline=test_pipeline))
+                 pipeline=_base_.test_pipeline))
 test_dataloader = val_dataloader
 val_evaluator = [dict(type='AffineError')]
 test_evaluator = val_evaluator

@@ -32,7 +32,7 @@ def test_every_table_row_has_a_config_in_both_profiles():
 
 
 @pytest.mark.parametrize('path', CONFIGS, ids=osp.basename)
-def test_adaptation_config(path):
+def test_adaptation_config(path, request):
     cfg = Config.fromfile(path)
     if cfg.model.type == 'DAPFSR':
         # the trained checkpoint holds the decoder; the small profile's committed file leaves
@@ -55,6 +55,8 @@ def test_adaptation_config(path):
         with pytest.raises(FileNotFoundError, match='checkpoint not found'):
             MODELS.build(cfg.adaptation)
         return
+    if augmenter == 'AdversarialStyleMining':  # ASM samples the source training faces
+        request.getfixturevalue('celeba_hq_root')
     damma = MODELS.build(cfg.adaptation)
     assert isinstance(damma, DAMMA)
     lr_size = next(t['size'] for t in target if t['type'] == 'MatlabResize' and 'lr' in t['keys'])

@@ -68,8 +68,8 @@ def psnr(value):  # [-1, 1] range: peak-to-peak 2
     return 10 * torch.log10(torch.tensor(4.0 / max(value, 1e-12))).item()
 
 
-def row(out, hr, lr, true):
-    band, detail = split_lr_band(out - hr, true, lr.shape[-1])
+def row(out, hr, lr, true, bands=None):
+    band, detail = bands or split_lr_band(out - hr, true, lr.shape[-1])
     return dict(PSNR=psnr(mse(out, hr)), band=1e3 * band.square().mean().item(),
                 detail=1e3 * detail.square().mean().item(),
                 lr_consistency=psnr(mse(degrade(out, true, lr.shape[-1]), lr)))
@@ -116,7 +116,8 @@ def main(argv=None):
         faces['lr'].append(lr), faces['hr'].append(hr), faces['true'].append(true)
     lr, hr, out, true = (torch.cat(faces[k]) for k in ('lr', 'hr', 'out', 'true'))
     bicubic = imresize(lr, size=hr.shape[-2:]).clamp(-1, 1)
-    rows = {'model': row(out, hr, lr, true),
+    bands = split_lr_band(out - hr, true, lr.shape[-1])  # the table's first row and the picture's
+    rows = {'model': row(out, hr, lr, true, bands),
             'model, refined with the true affine': row(
                 project_to_lr(out, lr, true, 30).clamp(-1, 1), hr, lr, true),
             'bicubic': row(bicubic, hr, lr, true),
@@ -155,7 +156,7 @@ def main(argv=None):
         f.write(table)
     with atomic_write(osp.join(args.out, 'decomposition.json')) as f:
         json.dump(dict(config=args.config, splits=splits, faces=len(hr), rows=rows), f, indent=2)
-    band, detail = split_lr_band(out - hr, true, lr.shape[-1])
+    band, detail = bands
     to_img = lambda x: (x[:GRID_FACES] + 1) / 2  # noqa: E731
     columns = [to_img(imresize(lr, size=hr.shape[-2:])), to_img(bicubic),
                to_img(warp(bicubic, true, inverse=True).clamp(-1, 1)), to_img(out),

@@ -133,8 +133,8 @@ class OneShotTestLoop(BaseLoop):
         else:
             if self.mode == 'deltas':
                 load_adapted_parameters(model, adapted_parameters_path(self.deltas_dir, task))
-            # a one-shot row's refiner learns the target's framing from the task's exemplar
-            calibrate_refiner(model, exemplars_from_samples(model, self.protocol.exemplars(task)))
+            if getattr(model, 'refiner', None) is not None:  # it learns the target from the exemplar
+                calibrate_refiner(model, exemplars_from_samples(model, self.protocol.exemplars(task)))
         model.eval()
         self.result_name = f'test_{task.split}_seed{task.seed}'
         metrics, (batch, outputs) = self.evaluate(model, test_set)

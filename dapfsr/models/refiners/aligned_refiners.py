@@ -106,15 +106,15 @@ class AlignedRefiner(nn.Module):
         with torch.no_grad():
             return self.aligner.estimate(lr) + self.framing
 
-    def to_target_framing(self, sr, lr, params=None):
-        """SR faces drawn in the source framing, moved into the target's (identity before
-        :meth:`calibrate` or with given ``params``)."""
-        if params is not None or not self.calibrated:
+    def to_target_framing(self, sr, lr, target):
+        """SR faces drawn in the source framing, moved into the target's, where the calibrated
+        affine ``target`` (N, 4) puts the LR faces (identity before :meth:`calibrate`)."""
+        if not self.calibrated:
             return sr
         with torch.no_grad():
-            estimate = self.source_aligner.estimate(lr)
+            source = self.source_aligner.estimate(lr)
         # target frame -> LR frame -> source frame: where each target pixel lies in sr
-        theta = compose_matrices(invert_matrix(forward_matrix(estimate)), forward_matrix(self.affine(lr)))
+        theta = compose_matrices(invert_matrix(forward_matrix(source)), forward_matrix(target))
         grid = nn.functional.affine_grid(theta, list(sr.shape), align_corners=False)
         return nn.functional.grid_sample(sr, grid, mode='bicubic', padding_mode='reflection',
                                          align_corners=False)
@@ -175,8 +175,10 @@ class LRConsistencyRefiner(AlignedRefiner):
         self.iterations, self.regularisation = iterations, regularisation
 
     def forward(self, sr, lr, params=None):
-        sr = self.to_target_framing(sr, lr, params)
-        return project_to_lr(sr, lr, self.affine(lr, params), self.iterations, self.regularisation).clamp(-1, 1)
+        affine = self.affine(lr, params)
+        if params is None:  # given affines are the oracle's: the output stays where it is
+            sr = self.to_target_framing(sr, lr, affine)
+        return project_to_lr(sr, lr, affine, self.iterations, self.regularisation).clamp(-1, 1)
 
 
 def project_to_lr(sr, lr, params, iterations, regularisation=0.0):

@@ -3,7 +3,7 @@
     python tools/infer.py CONFIG [CHECKPOINT] INPUT_DIR OUTPUT_DIR [--adapted DELTA] \
         [--recursive] [--batch-size N] [--device cpu|cuda[:i]] \
         [--detect | --no-detect] [--save-crops] [--side-by-side] [--photo-scale K] \
-        [--min-face-size PX] [--gray] [--cfg-options KEY=VALUE ...]
+        [--min-face-size PX] [--as-drawn] [--gray] [--cfg-options KEY=VALUE ...]
     python tools/infer.py --demo-photo photos/astronaut.png [--demo-face-size 20]
 
     python tools/infer.py configs/dapfsr/dapfsr_small_17k_celeba-hq.py \
@@ -132,6 +132,10 @@ def build_parser():
     photos.add_argument('--large-faces', action='store_true',
                         help='also replace faces whose crop is already as large as the model\'s '
                         'output (left as they are by default: the model would blur them)')
+    photos.add_argument('--as-drawn', action='store_true',
+                        help='paste the model\'s faces as drawn (colour matched only), without '
+                        'making them consistent with the photo\'s pixels (the default projection '
+                        'keeps the photo\'s colours, smile and eyes)')
     photos.add_argument('--min-face-size', type=positive_float, default=12.0,
                         help='smallest face sought in photos, in pixels (default: 12)')
     parser.add_argument('--gray', action='store_true', default=None,
@@ -337,7 +341,8 @@ class Run:
             result = super_resolve_photo(self.model, photo, self.get_detector(),
                                          scale=self.args.photo_scale,
                                          batch_size=self.args.batch_size, gray=self.args.gray,
-                                         large_faces=self.args.large_faces)
+                                         large_faces=self.args.large_faces,
+                                         consistent=not self.args.as_drawn)
             if (result.faces or result.kept or mode == 'photo'
                     or max(h, w) > PHOTO_MIN_FACTOR * self.size):
                 self.add_photo(path, photo, result)

@@ -66,7 +66,10 @@ class DAMMA:
             ``'style_modulation'``: phi, the AdaIN affines of every modulated conv
             and to_rgb (Table 2, F); ``'decoder'``: every decoder parameter the W+
             path uses, i.e. all but the mapping network (Table 2, D and E). MTDN,
-            CPGAN: ``'generator'``.
+            CPGAN: ``'generator'``. Beyond the paper: DAP-FSR and PULSE's ``'synthesis_bias'``
+            (the biases after each modulated conv and to_rgb), DAP-FSR's ``'encoder_norm'``
+            (the encoder's batch-norm scales and shifts); a list adapts the union of groups,
+            e.g. ``['style_modulation', 'synthesis_bias']``.
         optimizer (dict): Optimizer config without ``params`` and ``lr``.
         augmenter_optimizer (dict, optional): The same for the augmenter's
             parameters; None: ``optimizer``.

@@ -209,3 +209,27 @@ def test_refined_target_latents_draw_the_exemplar_closer_than_the_projection():
             errors[steps] = (model.decode(augmenter.target_latents) - exemplars.hr).square().mean()
     assert errors[20] < 0.8 * errors[0]
     assert not any(p.grad is not None and p.grad.abs().sum() > 0 for p in model.parameters())
+
+
+def test_a_list_of_groups_adapts_their_union_and_nothing_else():
+    """phi + the synthesis biases (the activation biases after each modulated conv and
+    to_rgb's) change; the encoder's batch norms adapt their scales and shifts only, with
+    their running statistics kept."""
+    model = build_tiny_model()
+    before = snapshot(model)
+    MODELS.build(damma_cfg(trainable=['style_modulation', 'synthesis_bias'], outer_iters=1)).run(
+        model, make_exemplars(), seed=0)
+    changed = {k for k, v in model.state_dict().items() if not torch.equal(before[k], v)}
+    biases = {k for k in before if k.startswith('decoder.') and (
+        k.endswith('.activate.bias') or (k.split('.')[1].startswith('to_rgb') and k.endswith('.bias')
+                                         and 'style_modulation' not in k))}
+    assert len(biases) == 8  # the 16 px decoder's 5 styled convs and 3 to_rgbs
+    assert changed == phi_names(model) | biases
+
+    model = build_tiny_model()
+    before = snapshot(model)
+    MODELS.build(damma_cfg(trainable='encoder_norm', outer_iters=1)).run(model, make_exemplars(), seed=0)
+    changed = {k for k, v in model.state_dict().items() if not torch.equal(before[k], v)}
+    norms = {f'encoder.{name}.{p}' for name, m in model.encoder.named_modules()
+             if isinstance(m, torch.nn.BatchNorm2d) for p in ('weight', 'bias')}
+    assert norms and changed == norms

@@ -1,5 +1,6 @@
-"""Photometric changes of HR faces: random jitter (gray, harsh directional light, gamma, contrast)
-and a synthetic near-infrared sensor (a development target domain).
+"""Photometric changes of HR faces: random jitter (gray, harsh directional light, gamma, contrast,
+colour casts), Lambertian shading of a face-shaped surface, and a synthetic near-infrared sensor
+(a development target domain).
 
 Style faces for a style network (RAIN) are source faces jittered so that the learnt style
 distribution covers target looks the source lacks, e.g. Extended Yale B's gray frames lit
@@ -10,7 +11,7 @@ import numpy as np
 from mmcv.transforms import BaseTransform
 
 from dapfsr.registry import TRANSFORMS
-from .degradations import _like, _to_unit_float
+from .degradations import _like, _RandomDegradation, _to_unit_float
 from .processing import _pair
 from .seeding import sample_rng
 
@@ -26,20 +27,24 @@ class RandomPhotometricJitter(BaseTransform):
        rising linearly across the image along a uniform random direction, s ~ U(``ramp_strength``)
        (s = 0.9: the far side keeps a tenth of its light);
     3. gamma: x <- x^g, log g ~ U(log ``gamma``) (g > 1 darkens the mid-tones);
-    4. contrast: x <- m + c (x - m), m the image mean, c ~ U(``contrast``); then clipped to [0, 1].
+    4. contrast: x <- m + c (x - m), m the image mean, c ~ U(``contrast``); then clipped to [0, 1];
+    5. a colour cast when ``color_cast`` is given: each channel times its own gain ~ U(``color_cast``)
+       (a camera's white balance; on a gray face a tint), clipped to [0, 1].
 
     Args:
         key (str): Image to jitter (the HR face ``'gt'``).
         gray_prob, ramp_prob (float): Probabilities of steps 1 and 2.
         ramp_strength, gamma, contrast (tuple): (min, max) of s, g, c.
+        color_cast (tuple, optional): (min, max) of the channel gains; None: no cast (and no
+            draw, so the other draws stay those of a jitter without it).
         seed (int | None): Per-sample seeding, see :mod:`.seeding`.
 
     Adds ``results['photometric'] = dict(gray=bool, ramp=(angle deg, s) or None, gamma=g,
-    contrast=c)``.
+    contrast=c, cast=gains or None)``.
     """
 
     def __init__(self, key='gt', gray_prob=0.5, ramp_prob=0.5, ramp_strength=(0.3, 0.95),
-                 gamma=(0.6, 2.5), contrast=(0.6, 1.5), seed=None):
+                 gamma=(0.6, 2.5), contrast=(0.6, 1.5), color_cast=None, seed=None):
         for name, prob in (('gray_prob', gray_prob), ('ramp_prob', ramp_prob)):
             if not 0 <= prob <= 1:
                 raise ValueError(f'RandomPhotometricJitter {name} must be in [0, 1], got {prob!r}')
@@ -49,6 +54,9 @@ class RandomPhotometricJitter(BaseTransform):
                 and 0 <= self.contrast[0] <= self.contrast[1]):
             raise ValueError(f'bad RandomPhotometricJitter ranges: ramp_strength {self.ramp_strength} '
                              f'(within [0, 1]), gamma {self.gamma} (> 0), contrast {self.contrast} (>= 0)')
+        self.color_cast = None if color_cast is None else _pair(color_cast, 'color_cast')
+        if self.color_cast is not None and not 0 <= self.color_cast[0] <= self.color_cast[1]:
+            raise ValueError(f'bad RandomPhotometricJitter color_cast {self.color_cast}: gains >= 0')
         self.key, self.gray_prob, self.ramp_prob, self.seed = key, gray_prob, ramp_prob, seed
 
     @staticmethod
@@ -75,14 +83,81 @@ class RandomPhotometricJitter(BaseTransform):
         contrast = float(rng.uniform(*self.contrast))
         x = np.clip(x, 0, 1) ** gamma
         x = x.mean() + contrast * (x - x.mean())
+        cast = None
+        if self.color_cast is not None:
+            cast = rng.uniform(*self.color_cast, size=x.shape[2]).astype(np.float32)
+            x = np.clip(x, 0, 1) * cast
+            cast = tuple(float(g) for g in cast)
         results[self.key] = _like(x, img)
-        results['photometric'] = dict(gray=gray, ramp=ramp, gamma=gamma, contrast=contrast)
+        results['photometric'] = dict(gray=gray, ramp=ramp, gamma=gamma, contrast=contrast, cast=cast)
         return results
 
     def __repr__(self):
         return (f'{type(self).__name__}(key={self.key!r}, gray_prob={self.gray_prob}, ramp_prob={self.ramp_prob}, '
                 f'ramp_strength={self.ramp_strength}, gamma={self.gamma}, contrast={self.contrast}, '
-                f'seed={self.seed})')
+                f'color_cast={self.color_cast}, seed={self.seed})')
+
+
+@TRANSFORMS.register_module()
+class RandomFaceShading(_RandomDegradation):
+    """Light from one direction on a face-shaped surface, with probability ``prob``.
+
+    The face is taken as a half ellipsoid filling the frame's middle (semi-axes ``radii`` of
+    the width and height): at p = ((x - c_x) / r_x, (y - c_y) / r_y), |p| < 1, the normal is
+    n = (p_x, p_y, sqrt(1 - |p|^2)), outside it the rim's. With the light l (azimuth a from
+    the front towards +x, elevation e upwards) and ambient b::
+
+        x <- x (b + (1 - b) max(0, n . l))
+
+    so a frontal light keeps the face's centre and darkens its rim, a side light leaves the
+    far half in the ambient light only (attached shadows; no cast ones), as in the
+    illumination sets of lab face databases, without being any one database's list.
+
+    Args:
+        key (str): Image to shade (the HR face ``'gt'``, before the random affine).
+        azimuth, elevation (float): Largest |a|, |e| in degrees (uniform).
+        ambient (tuple): (min, max) of b.
+        radii (tuple): r_x, r_y as fractions of the width and height.
+        prob, seed: See :class:`RandomBlur`.
+
+    Records ``results['degradation']['shading'] = (a deg, e deg, b)``.
+    """
+
+    name = 'shading'
+
+    def __init__(self, key='gt', azimuth=90.0, elevation=40.0, ambient=(0.05, 0.6),
+                 radii=(0.42, 0.55), prob=1.0, seed=None):
+        super().__init__(key, prob, seed)
+        self.ambient = _pair(ambient, 'ambient')
+        if not 0 <= self.ambient[0] <= self.ambient[1] <= 1:
+            raise ValueError(f'bad RandomFaceShading ambient {self.ambient}: within [0, 1]')
+        self.azimuth, self.elevation, self.radii = float(azimuth), float(elevation), tuple(radii)
+
+    def normals(self, height, width):
+        """The surface normals (H, W, 3) of the half ellipsoid."""
+        y, x = np.mgrid[0:height, 0:width].astype(np.float32)
+        px = (x - (width - 1) / 2) / (self.radii[0] * width)
+        py = (y - (height - 1) / 2) / (self.radii[1] * height)
+        radius = np.maximum(np.sqrt(px ** 2 + py ** 2), 1)  # outside: the rim's normal
+        px, py = px / radius, py / radius
+        return np.stack([px, py, np.sqrt(np.clip(1 - px ** 2 - py ** 2, 0, 1))], axis=2)
+
+    def draw(self, rng):
+        return (float(rng.uniform(-self.azimuth, self.azimuth)),
+                float(rng.uniform(-self.elevation, self.elevation)), float(rng.uniform(*self.ambient)))
+
+    def apply(self, img, value, rng):
+        azimuth, elevation, ambient = value
+        a, e = np.radians(azimuth), np.radians(elevation)
+        light = np.array([np.sin(a) * np.cos(e), -np.sin(e), np.cos(a) * np.cos(e)], np.float32)
+        x = _to_unit_float(img)
+        x = x.reshape(*x.shape[:2], -1)
+        lambert = np.clip(self.normals(*x.shape[:2]) @ light, 0, None)[..., None]
+        return _like(x * (ambient + (1 - ambient) * lambert), img)
+
+    def __repr__(self):
+        return (f'{type(self).__name__}(key={self.key!r}, azimuth={self.azimuth}, elevation={self.elevation}, '
+                f'ambient={self.ambient}, radii={self.radii}, prob={self.prob}, seed={self.seed})')
 
 
 @TRANSFORMS.register_module()

@@ -11,8 +11,8 @@ from dapfsr.registry import MODELS
 from .stylegan2_checkpoint import (convert_stylegan2_state_dict, infer_decoder_config,
                                    load_generator_state, load_stylegan2_checkpoint,
                                    read_stylegan2_checkpoint, select_generator_state)
-from .stylegan2_modules import (ConstantInput, EqualLinear, ModulatedConv2d, ModulatedStyleConv,
-                                ModulatedToRGB, PixelNorm)
+from .stylegan2_modules import (ConstantInput, EqualLinear, FusedBiasLeakyReLU, ModulatedConv2d,
+                                ModulatedStyleConv, ModulatedToRGB, PixelNorm)
 
 
 def stylegan2_channels(out_size, channel_multiplier=2, channels=None):
@@ -132,6 +132,14 @@ class StyleGANDecoder(BaseModule):
         return [(f'{name}.style_modulation.{pname}', param)
                 for name, module in self.named_modules() if isinstance(module, ModulatedConv2d)
                 for pname, param in module.style_modulation.named_parameters()]
+
+    def synthesis_bias_parameters(self):
+        """The per-channel biases added after each modulated conv (before its leaky ReLU) and
+        after each to_rgb: list of (name, Parameter). With the modulation they are
+        StyleGAN2's nearest equivalent of AdaIN's bias: demodulation cancels a uniform scale
+        of phi, these shift a layer's mean."""
+        return [(f'{name}.bias', module.bias) for name, module in self.named_modules()
+                if isinstance(module, (FusedBiasLeakyReLU, ModulatedToRGB))]
 
     @torch.no_grad()
     def update_latent_statistics(self, num_samples=10000, generator=None, batch_size=4096):

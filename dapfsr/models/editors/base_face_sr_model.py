@@ -66,22 +66,29 @@ class BaseFaceSRModel(BaseModel):
         return {}
 
     def adaptable_parameters(self, trainable):
-        """The (state-dict name, Parameter) pairs of the group ``trainable``; a name the
-        model does not have is a ValueError naming the ones it has."""
+        """The (state-dict name, Parameter) pairs of the group ``trainable``, or of the union
+        of a list of groups; a name the model does not have is a ValueError naming the ones
+        it has."""
         groups = self.adaptation_parameter_groups()
-        if trainable not in groups:
-            raise ValueError(f'{type(self).__name__} cannot adapt {trainable!r}: its adaptation '
-                             f'trainable is one of {tuple(groups) or "(none)"}')
-        return groups[trainable]
+        names = [trainable] if isinstance(trainable, str) else list(trainable)
+        for name in names:
+            if name not in groups:
+                raise ValueError(f'{type(self).__name__} cannot adapt {name!r}: its adaptation '
+                                 f'trainable is one of {tuple(groups) or "(none)"}')
+        union = {key: param for name in names for key, param in groups[name]}
+        return list(union.items())
 
     def decoder_parameter_groups(self):
         """The groups of a model whose SR faces are drawn by ``self.decoder``: phi, the AdaIN
-        affines (``'style_modulation'``, Table 2 F), or every decoder parameter the W+ path
-        uses, i.e. all but the mapping network (``'decoder'``, Table 2 D and E)."""
+        affines (``'style_modulation'``, Table 2 F); the per-channel biases after each
+        modulated conv and to_rgb (``'synthesis_bias'``, beyond the paper: what shifts a
+        layer's mean, which phi under demodulation hardly can); or every decoder parameter
+        the W+ path uses, i.e. all but the mapping network (``'decoder'``, Table 2 D and E)."""
         decoder = self.decoder
         synthesis = [(n, p) for n, p in decoder.named_parameters() if not n.startswith('style_mapping.')]
         return {name: [(f'decoder.{n}', p) for n, p in named]
                 for name, named in (('style_modulation', decoder.style_modulation_parameters()),
+                                    ('synthesis_bias', decoder.synthesis_bias_parameters()),
                                     ('decoder', synthesis))}
 
     def generator_parameter_groups(self):

@@ -2,6 +2,7 @@
 import math
 
 import torch
+import torch.nn as nn
 import torch.nn.functional as F
 
 from dapfsr.registry import MODELS
@@ -53,6 +54,11 @@ class DAPFSR(BaseFaceSRModel):
             losses reach E only through G's ill-conditioned Jacobian; this gives
             every latent row a direct target. 0 turns it off.
         synthetic_truncation (float): psi of the synthetic codes.
+        latent_regularization_weight (float): Weight of an extra term, not in the paper:
+            mean(((w_hat - mu_w) / sigma_w)^2) of the predicted W+ codes, which pulls them
+            towards the region the decoder was trained to draw from (pSp's average-latent
+            penalty); the codes of the unregularised small encoder spread 2.4x the W+
+            ceiling's (configs/dapfsr/README.md). 0 turns it off.
         synthetic_affine (dict): ``rotation`` (max degrees), ``translation``
             (max shift as a fraction of the side), ``scale`` (min, max): the
             ranges of ``RandomFaceAffine``'s moderate preset.
@@ -75,7 +81,7 @@ class DAPFSR(BaseFaceSRModel):
                  perceptual_loss_weight=1.0, perceptual_layer_weights=None, randomize_noise=False,
                  synthetic_latent_weight=0.0, synthetic_truncation=0.8,
                  synthetic_affine=dict(rotation=10.0, translation=4 / 128, scale=(0.9, 1.1)),
-                 data_preprocessor=dict(type='FaceSRDataPreprocessor'), refiner=None, init_cfg=None):
+                 latent_regularization_weight=0.0, data_preprocessor=dict(type='FaceSRDataPreprocessor'), refiner=None, init_cfg=None):
         super().__init__(data_preprocessor=data_preprocessor, refiner=refiner, init_cfg=init_cfg)
         self.build_frozen_decoder(decoder, decoder_checkpoint, decoder_checkpoint_prefix)
         encoder = dict(encoder)
@@ -93,6 +99,7 @@ class DAPFSR(BaseFaceSRModel):
         self.synthetic_latent_weight = synthetic_latent_weight
         self.synthetic_truncation = synthetic_truncation
         self.synthetic_affine = dict(synthetic_affine)
+        self.latent_regularization_weight = latent_regularization_weight
         self.decoder.eval()
 
     def train(self, mode=True):
@@ -105,7 +112,15 @@ class DAPFSR(BaseFaceSRModel):
         return self.decoder.out_size
 
     def adaptation_parameter_groups(self):
-        return self.decoder_parameter_groups()
+        """The decoder's groups (:meth:`decoder_parameter_groups`) and ``'encoder_norm'``, the
+        scales and shifts of the encoder's batch norms (beyond the paper, whose Algorithm 1
+        keeps E fixed: they let the adaptation re-normalise what a target camera's faces
+        make of the backbone's features; the running statistics stay, the model adapts in
+        eval mode)."""
+        norms = [(f'encoder.{name}.{pname}', param) for name, module in self.encoder.named_modules()
+                 if isinstance(module, nn.modules.batchnorm._BatchNorm)
+                 for pname, param in module.named_parameters(recurse=False)]
+        return dict(self.decoder_parameter_groups(), encoder_norm=norms)
 
     def adaptation_loss(self, sr, hr):
         """Eq. 5, as in training (Algorithm 1, line 8)."""
@@ -134,6 +149,9 @@ class DAPFSR(BaseFaceSRModel):
             if self.synthetic_latent_weight:
                 losses['loss_synthetic_latent'] = (
                     self.synthetic_latent_weight * self.synthetic_latent_loss(inputs.shape))
+            if self.latent_regularization_weight:
+                losses['loss_latent_regularization'] = self.latent_regularization_weight * (
+                    (latents - self.decoder.latent_mean) / self.decoder.latent_std).square().mean()
             return losses
         out = self.sr_output(sr, inputs, data_samples, mode)
         if mode == 'predict':

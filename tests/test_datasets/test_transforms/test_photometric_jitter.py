@@ -53,3 +53,31 @@ def test_seeded_per_face_and_ranges_checked():
         RandomPhotometricJitter(gray_prob=2)
     with pytest.raises(ValueError, match='ramp_strength'):
         RandomPhotometricJitter(ramp_strength=(0.5, 1.5))
+
+
+def test_color_cast_multiplies_each_channel_by_its_recorded_gain():
+    gray = np.full((4, 4, 3), 0.5, np.float32)
+    out = jitter(gray, gray_prob=0, ramp_prob=0, gamma=(1, 1), contrast=(1, 1), color_cast=(0.8, 1.2))
+    gains = np.array(out['photometric']['cast'])
+    assert np.all((0.8 <= gains) & (gains <= 1.2)) and len(set(gains)) == 3
+    assert np.allclose(out['gt'], 0.5 * gains, atol=1e-6)
+    # without a cast nothing is drawn for it: the other draws are those of before
+    assert jitter(color_cast=None)['photometric'] == dict(jitter()['photometric'], cast=None)
+
+
+def test_face_shading_is_lambert_on_the_half_ellipsoid():
+    from dapfsr.datasets.transforms import RandomFaceShading
+    white = np.ones((40, 30, 1), np.float32)
+
+    def shade(azimuth, elevation, ambient):
+        t = RandomFaceShading(azimuth=azimuth, elevation=elevation, ambient=(ambient, ambient), seed=0)
+        # a fixed light: ranges of one value, drawn at their ends
+        t.draw = lambda rng: (azimuth, elevation, ambient)
+        return t(dict(gt=white.copy(), img_key='a'))['gt'][..., 0]
+
+    front = shade(0.0, 0.0, 0.2)
+    # at pixel (row 25, col 20): p = ((20 - 14.5) / 12.6, (25 - 19.5) / 22), n_z = sqrt(1 - |p|^2)
+    px, py = (20 - 14.5) / (0.42 * 30), (25 - 19.5) / (0.55 * 40)
+    assert front[25, 20] == pytest.approx(0.2 + 0.8 * np.sqrt(1 - px ** 2 - py ** 2), abs=1e-5)
+    side = shade(90.0, 0.0, 0.2)  # light from +x: the -x half keeps the ambient light only
+    assert np.allclose(side[:, :14], 0.2) and side[20, 25] == pytest.approx(0.2 + 0.8 * min(1, (25 - 14.5) / 12.6), abs=1e-5)

@@ -262,3 +262,19 @@ def test_synthetic_latent_loss_trains_the_encoder_towards_the_codes():
         model.train_step(copy.deepcopy(data), optim_wrapper)
     assert error() < 0.5 * before
     assert 'loss_synthetic_latent' not in tiny_model().train_step(copy.deepcopy(data), optim_wrapper)
+
+
+def test_latent_regularization_is_the_mean_squared_normalised_code():
+    """loss_latent_regularization = weight * mean(((w - mu_w) / sigma_w)^2) of the predicted
+    codes, computed here from the encoder's output directly; its gradient pulls the codes
+    towards mu_w."""
+    model = tiny_model(latent_regularization_weight=0.5)
+    torch.manual_seed(0)
+    lr = torch.rand(2, 3, 8, 8) * 2 - 1
+    samples = [FaceSRDataSample(gt_img=torch.rand(3, 16, 16)) for _ in range(2)]
+    losses = model(lr, samples, mode='loss')
+    offsets = model.encoder(lr)  # offset_scale: w = mu_w + offsets * sigma_w (Eq. 2)
+    assert losses['loss_latent_regularization'].item() == pytest.approx(
+        0.5 * offsets.square().mean().item(), rel=1e-5)
+    model.latent_regularization_weight = 0
+    assert 'loss_latent_regularization' not in model(lr, samples, mode='loss')

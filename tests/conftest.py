@@ -3,6 +3,8 @@ import os.path as osp
 
 import pytest
 
+import tool_runner as tool_runner_module  # here, before any test changes the environment
+
 REPO_ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 
 
@@ -36,3 +38,12 @@ def yaleb_root():
 def _dapfsr_scope():
     from dapfsr.setup_env import register_all_modules
     register_all_modules()
+
+
+@pytest.fixture(scope='session')
+def tool_runner():
+    """One pre-imported process that runs ``python tools/<tool>.py ARGS`` commands as forked
+    children, for the whole session (:class:`tool_runner.ToolRunner`)."""
+    runner = tool_runner_module.shared_runner()
+    yield runner
+    runner.close()

@@ -1,11 +1,9 @@
 """A trained face-SR model through the tools, as every baseline's test checks it: the tools
-run as subprocesses on its configs, its checkpoint round-trips through the weights-only
-checked loader, and tools/test.py (one-shot, source only) and tools/infer.py run unchanged."""
+run as child processes (of the session's tests/tool_runner.py process) on its configs, its
+checkpoint round-trips through the weights-only checked loader, and tools/test.py (one-shot,
+source only) and tools/infer.py run unchanged."""
 import json
-import os
 import os.path as osp
-import subprocess
-import sys
 
 import cv2
 import numpy as np
@@ -16,17 +14,17 @@ from mmengine.config import Config
 from dapfsr.registry import DATASETS, MODELS
 from dapfsr.utils import load_model_weights
 from infer_tool import run_infer
+from tool_runner import shared_runner
 
 REPO_ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 
 
 def run_tool(tool, *args):
-    """``python tools/<tool> args`` on one thread; its output, after asserting it succeeded."""
-    env = dict(os.environ, OMP_NUM_THREADS='1')
-    result = subprocess.run([sys.executable, osp.join(REPO_ROOT, 'tools', tool), *map(str, args)],
-                            cwd=REPO_ROOT, capture_output=True, text=True, timeout=300, env=env)
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    return result.stdout + result.stderr
+    """``python tools/<tool> args`` on one thread, from the project root, as a child of the
+    session's tests/tool_runner.py process; its output, after asserting it succeeded."""
+    result = shared_runner().run([tool, *args], timeout=300)
+    assert result['status'] == 0, result['stdout'][-3000:] + result['stderr'][-3000:]
+    return result['stdout'] + result['stderr']
 
 
 def logged_scalars(work_dir):

@@ -1,12 +1,12 @@
 """docs/add_component.md: its file blocks, written out as the user's package and configs in a
-temporary folder, train and test through the tools (subprocesses from the project root, the
-package on PYTHONPATH), and give the numbers an independent computation gives."""
+temporary folder, train and test through the tools (child processes of the session's
+tests/tool_runner.py process, from the project root, the package on PYTHONPATH), and give
+the numbers an independent computation gives."""
 import json
 import os
 import os.path as osp
 import re
 import shlex
-import subprocess
 import sys
 
 import cv2
@@ -17,6 +17,7 @@ import torch.nn.functional as F
 from mmengine.config import Config
 from mmengine.dataset import pseudo_collate
 
+from tool_runner import shared_runner
 from trained_model_tools import logged_scalars
 
 REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
@@ -81,9 +82,11 @@ class Workspace:
             cv2.imwrite(str(data / 'my_faces' / path), fake_face(10 + i, 100))
             rows.append(f'{path},{subject},{condition}')
         (data / 'my_faces' / 'faces.csv').write_text('\n'.join(rows) + '\n')
-        self.env = dict(os.environ, OMP_NUM_THREADS='1', DAPFSR_DATA_ROOT=str(data),
-                        PYTHONPATH=os.pathsep.join(filter(None, [str(root / 'my_work'),
-                                                                 os.environ.get('PYTHONPATH')])))
+        # what a tool's process gets on top of this one's environment
+        self.child_env = dict(DAPFSR_DATA_ROOT=str(data),
+                              PYTHONPATH=os.pathsep.join(filter(None, [str(root / 'my_work'),
+                                                                       os.environ.get('PYTHONPATH')])))
+        self.env = dict(os.environ, OMP_NUM_THREADS='1', **self.child_env)
 
     def config(self, name):
         return str(self.root / 'project' / 'my_configs' / name)
@@ -94,10 +97,11 @@ class Workspace:
         args = shlex.split(doc_commands()[(tool, config)])
         if checkpoint is not None:
             args = [str(checkpoint) if a.endswith('.pth') else a for a in args]
-        cmd = [sys.executable, tool, self.config(config), *args, *map(str, extra)]
-        result = subprocess.run(cmd, cwd=REPO_ROOT, env=self.env, capture_output=True, text=True, timeout=300)
-        assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-        return result.stdout + result.stderr
+        assert tool.startswith('tools/')
+        result = shared_runner().run([tool[len('tools/'):], self.config(config), *args, *extra], timeout=300,
+                                     env=self.child_env)
+        assert result['status'] == 0, result['stdout'][-3000:] + result['stderr'][-3000:]
+        return result['stdout'] + result['stderr']
 
 
 @pytest.fixture(scope='module')

@@ -18,8 +18,6 @@ import os
 import re
 import shutil
 import signal
-import subprocess
-import sys
 import textwrap
 
 import pytest
@@ -28,6 +26,7 @@ from line_model import make_runner
 
 from dapfsr.engine import DapfsrRunner
 from dapfsr.utils import CheckpointError
+from tool_runner import shared_runner
 
 TESTS_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -120,13 +119,13 @@ def assert_same_weights(a, b):
 def killed_runs(tmp_path_factory):
     """The four dying trainings: {phase: work dir}; and the uninterrupted run."""
     tmp = tmp_path_factory.mktemp('killed')
-    proc = subprocess.run([sys.executable, '-c', DYING_TRAININGS.format(tests=TESTS_DIR, tmp=str(tmp),
-                                                                         phases=PHASES)],
-                          capture_output=True, text=True, env=dict(os.environ, OMP_NUM_THREADS='1'),
-                          timeout=300)
-    assert proc.returncode == 0, proc.stderr[-2000:]
-    statuses = dict(line.split() for line in proc.stdout.splitlines())
-    assert statuses == {phase: str(-signal.SIGKILL) for phase in PHASES}, proc.stderr[-2000:]
+    # a process of its own: a child of the session's tests/tool_runner.py process (imports paid)
+    script = tmp / 'dying_trainings.py'
+    script.write_text(DYING_TRAININGS.format(tests=TESTS_DIR, tmp=str(tmp), phases=PHASES))
+    proc = shared_runner().run([str(script)], timeout=300)
+    assert proc['status'] == 0, proc['stderr'][-2000:]
+    statuses = dict(line.split() for line in proc['stdout'].splitlines())
+    assert statuses == {phase: str(-signal.SIGKILL) for phase in PHASES}, proc['stderr'][-2000:]
     full = make_runner(tmp / 'full', 9, runner_type=DapfsrRunner, max_keep_ckpts=1)
     full.train()
     return {phase: tmp / phase for phase in PHASES}, full

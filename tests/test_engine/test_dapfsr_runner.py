@@ -1,7 +1,5 @@
 """DapfsrRunner: checked loading, atomic checkpoints (kill -9 mid-save), quiet console."""
 import os.path as osp
-import subprocess
-import sys
 import textwrap
 
 import pytest
@@ -11,6 +9,7 @@ from mmengine.runner import Runner
 
 from dapfsr.engine import DapfsrRunner
 from dapfsr.utils import CheckpointError
+from tool_runner import shared_runner
 
 TESTS_DIR = osp.dirname(osp.dirname(osp.abspath(__file__)))
 
@@ -38,9 +37,11 @@ DYING_TRAINING = textwrap.dedent('''
 
 def test_kill_during_checkpoint_save_leaves_no_partial_checkpoint(tmp_path):
     work = tmp_path / 'run'
-    proc = subprocess.run([sys.executable, '-c', DYING_TRAINING.format(tests=TESTS_DIR, work=str(work))],
-                          capture_output=True, text=True, timeout=120)
-    assert proc.returncode == -9, proc.stderr[-2000:]
+    # a process of its own: a child of the session's tests/tool_runner.py process (imports paid)
+    script = tmp_path / 'dying_training.py'
+    script.write_text(DYING_TRAINING.format(tests=TESTS_DIR, work=str(work)))
+    proc = shared_runner().run([str(script)], timeout=120)
+    assert proc['status'] == -9, proc['stderr'][-2000:]
     assert (work / 'iter_3.pth').is_file() and not (work / 'iter_6.pth').exists()
     assert (work / '.iter_6.pth.partial').stat().st_size == 100  # cut short, under another name
     assert (work / 'last_checkpoint').read_text().strip().endswith('iter_3.pth')

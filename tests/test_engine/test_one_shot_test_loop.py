@@ -15,6 +15,7 @@ from adaptation_helpers import HR_SIZE, LR_SIZE, TINY_MODEL, build_tiny_model, d
 from dapfsr.engine import DapfsrRunner  # noqa: E402
 from dapfsr.registry import HOOKS  # noqa: E402
 from dapfsr.utils import load_config  # noqa: E402
+from tool_runner import shared_runner  # noqa: E402
 
 REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 SPLITS = ['A+000E+00', 'A+050E+00']
@@ -93,10 +94,9 @@ def test_saved_parameters_give_the_adapted_numbers_and_hooks_run(tmp_path, yaleb
     _, adapted = run_benchmark(config, checkpoint, tmp_path / 'adapt')
     deltas = tmp_path / 'deltas'
     for split in SPLITS:  # what tools/adapt.py --split writes, where the deltas mode reads
-        result = subprocess.run([sys.executable, 'tools/adapt.py', config, checkpoint, '--split', split,
-                                 '--work-dir', str(deltas), '--no-samples'], cwd=REPO_ROOT,
-                                capture_output=True, text=True, timeout=300)
-        assert result.returncode == 0, result.stderr[-3000:]
+        result = shared_runner().run(['adapt.py', config, checkpoint, '--split', split,
+                                      '--work-dir', str(deltas), '--no-samples'], timeout=300)
+        assert result['status'] == 0, result['stderr'][-3000:]
     cfg_hooks = dict(custom_hooks=[dict(type='ResultGridHook'), dict(type='CallRecorder')])
     cfg = load_config(config, cfg_hooks, work_dir=str(tmp_path / 'deltas_run'))
     cfg.test_cfg.update(mode='deltas', deltas_dir=str(deltas))
@@ -122,10 +122,14 @@ def test_two_processes_give_the_table_of_one(tmp_path, yaleb_root):
     env = dict(os.environ, OMP_NUM_THREADS='1', PORT=str(port),
                PATH=osp.dirname(sys.executable) + os.pathsep + os.environ['PATH'])
     tables = []
-    for name, cmd in (('one', [sys.executable, 'tools/test.py', config, checkpoint]),
-                      ('two', ['bash', 'tools/dist_test.sh', config, '2', checkpoint])):
-        result = subprocess.run(cmd + ['--work-dir', str(tmp_path / name)], cwd=REPO_ROOT, env=env,
-                                capture_output=True, text=True, timeout=600)
-        assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-        tables.append(json.load(open(tmp_path / name / 'results_adapt.json')))
+    # one process: tools/test.py, a child of the session's tests/tool_runner.py process; two:
+    # tools/dist_test.sh (torchrun) as a real command
+    one = shared_runner().run(['test.py', config, checkpoint, '--work-dir', str(tmp_path / 'one')], timeout=600)
+    assert one['status'] == 0, one['stdout'][-3000:] + one['stderr'][-3000:]
+    tables.append(json.load(open(tmp_path / 'one' / 'results_adapt.json')))
+    result = subprocess.run(['bash', 'tools/dist_test.sh', config, '2', checkpoint,
+                             '--work-dir', str(tmp_path / 'two')], cwd=REPO_ROOT, env=env,
+                            capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    tables.append(json.load(open(tmp_path / 'two' / 'results_adapt.json')))
     assert tables[0]['rows'] == tables[1]['rows'] and tables[0]['details'] == tables[1]['details']

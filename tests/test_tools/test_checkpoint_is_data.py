@@ -11,15 +11,12 @@ tools/train.py with ``load_from``, with ``--resume FILE`` and with ``--resume`` 
 No marker may appear, and each tool must have read the file (its weights refused as not
 fitting, or the training run completed from it), so the test cannot pass by failing early.
 
-The tools run as children of one process (tests/tool_runner.py). The model-type check still
+The tools run as children of one process (the session's tests/tool_runner.py). The model-type check still
 works on a file that records its types only in ``meta['cfg']`` (read from the text's syntax
 tree), and training checkpoints now record ``meta['model_types']`` as plain strings.
 """
-import json
 import os
 import os.path as osp
-import subprocess
-import sys
 
 import cv2
 import numpy as np
@@ -172,18 +169,17 @@ RAN = {}
 
 
 @pytest.fixture
-def tool_runs(tmp_path_factory):
+def tool_runs(tmp_path_factory, tool_runner):
     if 'results' not in RAN:
         tmp = tmp_path_factory.mktemp('checkpoint_is_data')
         data, RAN['line_checkpoint'] = write_inputs(tmp)
         table = [*commands(tmp, 'plain', {}),
                  *commands(tmp, 'forced', {'TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD': '1'})]
-        env = dict(os.environ, OMP_NUM_THREADS='1', DAPFSR_DATA_ROOT=str(data),
-                   PYTHONPATH=os.pathsep.join([str(tmp), TESTS_DIR, os.environ.get('PYTHONPATH', '')]))
-        proc = subprocess.run([sys.executable, osp.join(TESTS_DIR, 'tool_runner.py')], input=json.dumps(table),
-                              capture_output=True, text=True, env=env, cwd=REPO_ROOT, timeout=900)
-        assert proc.returncode == 0, proc.stderr[-3000:]
-        RAN['results'] = list(zip(table, json.loads(proc.stdout)))
+        # each child: the data root made here, and the LineModel's modules importable
+        paths = dict(DAPFSR_DATA_ROOT=str(data),
+                     PYTHONPATH=os.pathsep.join([str(tmp), TESTS_DIR, os.environ.get('PYTHONPATH', '')]))
+        results = tool_runner.run_many([dict(c, env=dict(c['env'], **paths)) for c in table])
+        RAN['results'] = list(zip(table, results))
     return RAN['results']
 
 

@@ -2,11 +2,8 @@
 naming the file, whether the faces load in the main process or in DataLoader workers (which
 wrap the error in the worker's traceback), and LoadFaceImage(skip_unreadable=True) trains on,
 counting the files it skipped."""
-import json
 import logging
 import os.path as osp
-import subprocess
-import sys
 
 import cv2
 import numpy as np
@@ -52,14 +49,11 @@ default_hooks = dict(checkpoint=dict(interval=1, save_best=None), logger=dict(in
     return str(path)
 
 
-def test_train_on_a_corrupt_face_ends_with_one_line_naming_it(tmp_path):
+def test_train_on_a_corrupt_face_ends_with_one_line_naming_it(tmp_path, tool_runner):
     faces = face_folder(tmp_path / 'faces')
     commands = [dict(argv=['train.py', training_config(tmp_path / f'w{n}.py', faces, n),
                            '--work-dir', str(tmp_path / f'work{n}')], timeout=300) for n in (0, 2)]
-    results = json.loads(subprocess.run(
-        [sys.executable, osp.join(REPO_ROOT, 'tests', 'tool_runner.py')], input=json.dumps(commands),
-        capture_output=True, text=True, timeout=600, cwd=REPO_ROOT,
-        env=dict(__import__('os').environ, OMP_NUM_THREADS='1')).stdout)
+    results = tool_runner.run_many(commands)
     for workers, result in zip((0, 2), results):
         err = result['stderr']
         assert result['status'] == 1, (workers, result)

@@ -152,17 +152,10 @@ CKPT = 'checkpoints/dapfsr_small_celebahq.pth'  # carries no decoder (model.deco
 DECODER = osp.join(REPO_ROOT, 'checkpoints', 'stylegan2_small_celebahq64.pth')
 
 
-def run_tools(commands):
-    """[(argv), ...] through tests/tool_runner.py (imports paid once): [dict(status, stdout, stderr)]."""
-    import os
-    import subprocess
-    import sys
-    result = subprocess.run(
-        [sys.executable, osp.join(REPO_ROOT, 'tests', 'tool_runner.py')], cwd=REPO_ROOT,
-        input=json.dumps([dict(argv=[str(a) for a in argv], timeout=300) for argv in commands]),
-        capture_output=True, text=True, timeout=900, env=dict(os.environ, OMP_NUM_THREADS='1'))
-    assert result.returncode == 0, result.stderr[-3000:]
-    return json.loads(result.stdout)
+def run_tools(tool_runner, commands):
+    """[(argv), ...] as children of the session's tests/tool_runner.py process (imports paid
+    once): [dict(status, stdout, stderr)]."""
+    return tool_runner.run_many([dict(argv=argv, timeout=300) for argv in commands])
 
 
 def last_line(result):
@@ -170,7 +163,7 @@ def last_line(result):
     return result['stderr'].strip().splitlines()[-1]
 
 
-def test_readme_merge_of_the_committed_checkpoint_and_decoder_checks(tmp_path, celeba_hq_root):
+def test_readme_merge_of_the_committed_checkpoint_and_decoder_checks(tmp_path, celeba_hq_root, tool_runner):
     """Issue 24, item 5, with the committed small checkpoint, which holds no decoder:
     - the README's ``merge_delta.py CKPT DELTA OUT.pth`` works (it said 'keys it lacks
       [decoder...]'), and ``tools/test.py CONFIG OUT.pth`` gives the metrics of
@@ -217,7 +210,7 @@ def test_readme_merge_of_the_committed_checkpoint_and_decoder_checks(tmp_path, c
     test = ['test.py', SMALL]
     few = ['--cfg-options', 'test_dataloader.dataset.indices=4']
     other_decoder = f'model.decoder_checkpoint={root}/other_decoder.pth'
-    results = run_tools([
+    results = run_tools(tool_runner, [
         [*test, CKPT, '--adapted', delta, '--out', f'{root}/adapted.json', '--work-dir', f'{root}/w', *few],
         [*test, merged, '--out', f'{root}/merged.json', '--work-dir', f'{root}/w', *few],
         [*test, CKPT, '--adapted', delta, '--work-dir', f'{root}/w', *few, other_decoder],

@@ -1,17 +1,14 @@
 """No tool writes over a file it reads (issue 24, item 2; and item 7's ONNX path under a file).
 
-Each row runs a tool (children of one tests/tool_runner.py process) with an output that is one
+Each row runs a tool (children of the session's tests/tool_runner.py process) with an output that is one
 of its inputs, directly or through a link, and expects a one-line error before anything is
 computed, with every input byte for byte as it was. tools/infer.py's outputs of an earlier run
 are replaced and counted, or kept with ``--skip-existing``.
 """
 import hashlib
-import json
 import os
 import os.path as osp
 import shutil
-import subprocess
-import sys
 
 import cv2
 import numpy as np
@@ -95,7 +92,7 @@ RAN = {}
 
 
 @pytest.fixture
-def ran(tmp_path_factory):
+def ran(tmp_path_factory, tool_runner):
     if not RAN:
         t = tmp_path_factory.mktemp('no_overwrite')
         write_inputs(t)
@@ -103,11 +100,7 @@ def ran(tmp_path_factory):
         commands = [dict(argv=[a.format(t=t) for a in argv], timeout=300) for _, argv, _, _ in ROWS]
         # the reruns in order, after the table; mtime of the first run's output read between runs
         commands += [dict(argv=[a.format(t=t) for a in argv], timeout=120) for _, argv in RERUNS]
-        proc = subprocess.run([sys.executable, osp.join(REPO_ROOT, 'tests', 'tool_runner.py')],
-                              input=json.dumps(commands), capture_output=True, text=True,
-                              env=dict(os.environ, OMP_NUM_THREADS='1'), cwd=REPO_ROOT, timeout=900)
-        assert proc.returncode == 0, proc.stderr[-3000:]
-        results = json.loads(proc.stdout)
+        results = tool_runner.run_many(commands)
         RAN.update(t=t, before=before, after=digests(t), results=dict(zip([r[0] for r in ROWS + RERUNS], results)))
     return RAN
 

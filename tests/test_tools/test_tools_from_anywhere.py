@@ -1,25 +1,31 @@
 """The tools need only the target data and the checkpoint, and run from any folder: paths in
 the project's configs resolve against the project, a missing file names its config key, and a
-config path that does not exist lists the closest config names."""
+config path that does not exist lists the closest config names.
+
+The tools run as children of the session's tests/tool_runner.py process (fixture
+``tool_runner``), each in the folder the test gives; a fresh interpreter started from another
+folder is tests/test_tools/test_demo.py's."""
 import glob
 import json
-import os
 import os.path as osp
 import shutil
-import subprocess
-import sys
+from types import SimpleNamespace
+
+import pytest
 
 
 REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 CHECKPOINT = osp.join(REPO_ROOT, 'checkpoints', 'dapfsr_small_celebahq.pth')
 
 
-def run_tool(tool, *args, cwd, data_root=None):
-    env = dict(os.environ, OMP_NUM_THREADS='1')
-    if data_root is not None:
-        env['DAPFSR_DATA_ROOT'] = str(data_root)
-    return subprocess.run([sys.executable, osp.join(REPO_ROOT, 'tools', tool), *map(str, args)], cwd=cwd,
-                          env=env, capture_output=True, text=True, timeout=600)
+@pytest.fixture
+def run_tool(tool_runner):
+    """``python <project>/tools/<tool> args`` in the folder ``cwd``: its returncode, stdout and stderr."""
+    def run(tool, *args, cwd, data_root=None):
+        env = {} if data_root is None else dict(DAPFSR_DATA_ROOT=str(data_root))
+        result = tool_runner.run([tool, *args], timeout=600, env=env, cwd=cwd)
+        return SimpleNamespace(returncode=result['status'], stdout=result['stdout'], stderr=result['stderr'])
+    return run
 
 
 def user_config(folder, text):
@@ -29,7 +35,7 @@ def user_config(folder, text):
     return path
 
 
-def test_subject_folder_target_needs_only_its_folder(tmp_path, celeba_hq_root):
+def test_subject_folder_target_needs_only_its_folder(run_tool, tmp_path, celeba_hq_root):
     """docs/add_target_domain.md's config on a data root holding only my_faces/, run from a
     folder of the user's: the one-shot benchmark adapts and tests every task."""
     faces = sorted(glob.glob(osp.join(celeba_hq_root, 'test', '*.jpg')))[:6]
@@ -57,7 +63,7 @@ adaptation = dict(outer_iters=1, inner_iters=2)
     assert all(t['num_test'] == 2 for t in tasks)  # the split's faces of the other 2 subjects
 
 
-def test_source_test_needs_only_the_test_split_from_any_folder(tmp_path, celeba_hq_root):
+def test_source_test_needs_only_the_test_split_from_any_folder(run_tool, tmp_path, celeba_hq_root):
     """The small profile's plain test on a data root with only celeba_hq_128/test/, run from
     another folder with the config's project-relative paths (decoder checkpoint, data root
     default): the same PSNR as from the project root with the whole data."""
@@ -77,7 +83,7 @@ def test_source_test_needs_only_the_test_split_from_any_folder(tmp_path, celeba_
     assert psnr[0] == psnr[1] and 10 < psnr[0] < 40
 
 
-def test_a_missing_file_names_its_config_key(tmp_path):
+def test_a_missing_file_names_its_config_key(run_tool, tmp_path):
     config = user_config(tmp_path, '''
 _base_ = ['CONFIGS/dapfsr/dapfsr_small_17k_celeba-hq.py']
 model = dict(decoder_checkpoint='checkpoints/nowhere.pth')
@@ -88,7 +94,7 @@ model = dict(decoder_checkpoint='checkpoints/nowhere.pth')
         'error: model.decoder_checkpoint: checkpoint not found: checkpoints/nowhere.pth'
 
 
-def test_a_config_that_does_not_exist_lists_the_closest(tmp_path):
+def test_a_config_that_does_not_exist_lists_the_closest(run_tool, tmp_path):
     result = run_tool('train.py', 'configs/dapfsr/dapfsr_small_celeba-hq.py', cwd=tmp_path)
     assert result.returncode == 1 and 'Traceback' not in result.stderr
     assert result.stderr.strip().splitlines()[-1].startswith(

@@ -1,15 +1,12 @@
 """Every user error of the tools is one line (issue 23, item 4): the table of wrong inputs
-and what each tool says, run as child processes of one runner (tests/tool_runner.py).
+and what each tool says, run as child processes of one runner (the session's tests/tool_runner.py).
 
 Each row: a command, its exit status (1; 2 for argparse errors), and a pattern that the
 last line of stderr matches; no traceback anywhere.
 """
-import json
 import os
 import os.path as osp
 import re
-import subprocess
-import sys
 
 import cv2
 import numpy as np
@@ -92,26 +89,21 @@ RAN = {}
 
 
 @pytest.fixture
-def results(yaleb_root, tmp_path_factory):
+def results(yaleb_root, tmp_path_factory, tool_runner):
     """Every command of the table (and AUTO_CROP), run once for the module: its folder and
     {name: (status, stdout, stderr)}."""
     if not RAN:
-        RAN.update(run_table(osp.join(yaleb_root, *YALE_FRAME), tmp_path_factory.mktemp('user_errors')))
+        RAN.update(run_table(tool_runner, osp.join(yaleb_root, *YALE_FRAME), tmp_path_factory.mktemp('user_errors')))
     return RAN['ran'], RAN['tmp']
 
 
-def run_table(frame, tmp):
+def run_table(tool_runner, frame, tmp):
     write_inputs(tmp)
     fill = dict(tmp=str(tmp), frame=frame, not_image=str(tmp / 'notanimage.png'), hr64=str(tmp / 'hr64.png'))
     commands = [dict(name=name, argv=[a.format(**fill) for a in argv], timeout=120)
                 for name, argv, _, _ in USER_ERRORS]
     commands.append(dict(name='auto crop', argv=[a.format(**fill) for a in AUTO_CROP], timeout=120))
-    env = dict(os.environ, OMP_NUM_THREADS='1')
-    proc = subprocess.run([sys.executable, osp.join(REPO_ROOT, 'tests', 'tool_runner.py')],
-                          input=json.dumps(commands), capture_output=True, text=True, env=env,
-                          cwd=REPO_ROOT, timeout=600)
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    ran = json.loads(proc.stdout)
+    ran = tool_runner.run_many(commands)
     return dict(ran={c['name']: (r['status'], r['stdout'], r['stderr']) for c, r in zip(commands, ran)}, tmp=tmp)
 
 
@@ -133,22 +125,14 @@ def test_an_exemplar_of_another_size_is_made_as_the_test_faces(results):
     assert (results[1] / 'crop' / 'adapted_parameters.pth').is_file()
 
 
-def test_the_tools_help_says_what_they_need():
-    """adapt.py -h: the HR size of the config's model; test.py -h: the --one-shot modes (one
-    process: importing the tools is the cost, -h builds nothing)."""
-    script = ('import runpy, sys\n'
-              'for argv in sys.argv[1:]:\n'
-              '    tool, *args = argv.split()\n'
-              '    sys.argv = [tool, *args, "-h"]\n'
-              '    try:\n'
-              '        runpy.run_path(tool, run_name="__main__")\n'
-              '    except SystemExit:\n'
-              '        pass\n')
-    proc = subprocess.run([sys.executable, '-c', script, f'tools/adapt.py {CFG}', 'tools/test.py'],
-                          cwd=REPO_ROOT, capture_output=True, text=True, timeout=300,
-                          env=dict(os.environ, OMP_NUM_THREADS='1', COLUMNS='200'))
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    assert f'HR exemplar face file(s): 64x64 for the model of {CFG}' in proc.stdout
+def test_the_tools_help_says_what_they_need(tool_runner):
+    """adapt.py -h: the HR size of the config's model; test.py -h: the --one-shot modes (-h
+    builds nothing: importing the tools is the cost, paid once by the runner)."""
+    helps = tool_runner.run_many([dict(argv=argv + ['-h'], timeout=300, env={'COLUMNS': '200'})
+                                  for argv in (['adapt.py', CFG], ['test.py'])])
+    assert all(h['status'] == 0 for h in helps), [h['stderr'][-3000:] for h in helps]
+    stdout = helps[0]['stdout'] + helps[1]['stdout']
+    assert f'HR exemplar face file(s): 64x64 for the model of {CFG}' in stdout
     for mode in ('source_only  the source model', 'adapt        adapt', 'deltas       load the per-task '
                  'adapted parameters saved by tools/adapt.py --split'):
-        assert mode in proc.stdout
+        assert mode in stdout

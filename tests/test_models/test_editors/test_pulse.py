@@ -2,8 +2,6 @@
 import glob
 import math
 import os.path as osp
-import subprocess
-import sys
 
 import cv2
 import numpy as np
@@ -184,10 +182,12 @@ def test_config_builds(path):
 
 
 def run_test_tool(*args):
-    result = subprocess.run([sys.executable, 'tools/test.py', *args], cwd=REPO_ROOT,
-                            capture_output=True, text=True, timeout=300)
-    assert result.returncode == 0, result.stderr[-3000:]
-    return result.stdout + result.stderr
+    """``python tools/test.py args`` from the project root, a child of the session's
+    tests/tool_runner.py process; its output, after asserting it succeeded."""
+    from tool_runner import shared_runner
+    result = shared_runner().run(['test.py', *args], timeout=300)
+    assert result['status'] == 0, result['stderr'][-3000:]
+    return result['stdout'] + result['stderr']
 
 
 def test_test_tool_runs_pulse_source_only_on_yaleb_without_a_checkpoint(tmp_path, yaleb_root):

@@ -6,7 +6,8 @@
 Adapts the model (PULSE has no checkpoint) to the first exemplar of the config's
 one-shot protocol (the given split and exemplar seed), as ``tools/test.py --one-shot
 adapt`` does for each task, and prints the wall time of the run split into the
-forward passes of the model's networks (those it has of: decoder, perceptual
+calibration of the model's refiner on the exemplar (the aligner of the LR-consistent
+configs), the forward passes of the model's networks (those it has of: decoder, perceptual
 extractor F, encoder, generator), the augmenter's style network (ASM's RAIN), the LR
 degradation of the generated faces, the backward passes and the optimizer steps
 (what is left: the loop itself). Any config with an ``adaptation``: DAMMA, ASM and
@@ -21,7 +22,7 @@ from contextlib import contextmanager
 import torch
 from mmengine.config import Config, DictAction
 
-from dapfsr.adaptation import DAMMA, exemplars_from_samples
+from dapfsr.adaptation import DAMMA, calibrate_refiner, exemplars_from_samples
 from dapfsr.apis import init_model
 from dapfsr.datasets import protocol_config
 from dapfsr.registry import DATASETS, MODELS
@@ -109,8 +110,10 @@ def main():
     if not isinstance(damma, DAMMA):
         raise SystemExit(f'adaptation of {args.config} is {type(damma).__name__}, not DAMMA')
     timer = PartTimer()
-    instrument(model, damma, timer)
     start = time.perf_counter()
+    with timer.part('refiner calibration'):  # as adapt() does first (nothing without a refiner),
+        calibrate_refiner(model, exemplars)  # timed before the networks are instrumented
+    instrument(model, damma, timer)
     damma.run(model, exemplars, seed=args.seed)
     total = time.perf_counter() - start
     separate_backward(timer)

@@ -8,6 +8,7 @@ import torch.nn as nn
 from dapfsr.registry import MODELS
 from dapfsr.structures import FaceSRDataSample
 from dapfsr.utils.checkpoint import load_model_weights
+from dapfsr.utils.matlab_resize import imresize
 from ..aligners import compose_matrices, degrade, forward_matrix, invert_matrix, moderate_ranges, warp
 
 
@@ -157,9 +158,15 @@ class LRConsistencyRefiner(AlignedRefiner):
     ``regularisation`` lambda > 0 solves (D D^T + lambda I) instead and corrects less where the
     degradation sees little (:func:`project_to_lr`).
 
+    ``detail_gain`` beta < 1 projects x0 = u + beta (x_model - u) instead of the model's face,
+    u the LR face upsampled (MATLAB bicubic) and put upright by the same affine (the "bicubic,
+    aligned" face): the model's detail above the LR band counts beta times, a shrinkage for
+    detail drawn in the source domain's manner or through an affine known to a pixel or two.
+
     Args:
         iterations (int): Conjugate-gradient steps.
         regularisation (float): lambda; 0 is the exact projection.
+        detail_gain (float): beta; 1 projects the model's face as it is.
         others: :class:`AlignedRefiner`'s (with ``in_adaptation`` the adaptation's loss sees
             the refined faces).
 
@@ -168,16 +175,19 @@ class LRConsistencyRefiner(AlignedRefiner):
     """
 
     def __init__(self, aligner, aligner_checkpoint=None, iterations=30, regularisation=0.0,
-                 in_adaptation=False, calibration_steps=100, calibration_batch=32,
+                 detail_gain=1.0, in_adaptation=False, calibration_steps=100, calibration_batch=32,
                  calibration_tolerance=(1.5, 1.5)):
         super().__init__(aligner, aligner_checkpoint, in_adaptation, calibration_steps, calibration_batch,
                          calibration_tolerance)
-        self.iterations, self.regularisation = iterations, regularisation
+        self.iterations, self.regularisation, self.detail_gain = iterations, regularisation, detail_gain
 
     def forward(self, sr, lr, params=None):
         affine = self.affine(lr, params)
         if params is None:  # given affines are the oracle's: the output stays where it is
             sr = self.to_target_framing(sr, lr, affine)
+        if self.detail_gain != 1:
+            upright = warp(imresize(lr, size=tuple(sr.shape[-2:])), affine, inverse=True)
+            sr = upright + self.detail_gain * (sr - upright)
         return project_to_lr(sr, lr, affine, self.iterations, self.regularisation).clamp(-1, 1)
 
 

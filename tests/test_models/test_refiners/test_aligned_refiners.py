@@ -95,3 +95,24 @@ def test_calibration_keeps_an_aligner_the_exemplar_shows_right(celeba_hq_root):
     source, calibrated = (abs(a[0, 3] - PARAMS[1, 3]) for a in (refiner.source_aligner.estimate(lr),
                                                                 refiner.affine(lr)))
     assert source > 0.03 and calibrated < 0.5 * source  # it learnt this "target's" larger faces
+
+
+def test_detail_gain_shrinks_the_model_detail_towards_the_upright_bicubic(celeba_hq_root):
+    """beta = 0 refines the "bicubic, aligned" face (UprightWarp of the bicubic upsampling);
+    beta = 1 the model's face as it is; beta = 0.5 the mean of the two starts, which the linear
+    projection carries to the mean of the two refined faces."""
+    from dapfsr.models.refiners import LRConsistencyRefiner
+    hr = faces_64(celeba_hq_root) * 0.5  # no value near the clamp at +-1
+    lr = degrade(hr, PARAMS, 16)
+    model_face = hr.flip(-1)  # a face with detail of its own, inconsistent with lr
+
+    def refine(start, gain=1.0):
+        refiner = LRConsistencyRefiner(ALIGNER, iterations=30, regularisation=0.01, detail_gain=gain)
+        return refiner(start, lr, PARAMS)
+
+    upright = UprightWarp(ALIGNER)(imresize(lr, size=(64, 64)), lr, PARAMS)
+    assert torch.allclose(refine(model_face, 0.0), refine(upright), atol=1e-6)
+    assert torch.equal(refine(model_face, 1.0), project_to_lr(model_face, lr, PARAMS, 30, 0.01).clamp(-1, 1))
+    half = (refine(model_face) + refine(upright)) / 2
+    assert torch.allclose(refine(model_face, 0.5), half, atol=1e-5)
+    assert not torch.allclose(refine(model_face), refine(upright), atol=0.05)

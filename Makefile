@@ -10,7 +10,7 @@ export DAPFSR_DATA_ROOT
 
 .PHONY: venv demo test
 
-$(VENV)/.installed: setup.py requirements/runtime.txt requirements/tests.txt
+$(VENV)/.installed: setup.py $(wildcard requirements/*.txt)
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q -e '.[tests]'

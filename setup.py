@@ -27,10 +27,12 @@ setup(
     python_requires='>=3.9',
     install_requires=read_requirements('requirements/runtime.txt'),
     extras_require={'tests': read_requirements('requirements/tests.txt')
-                    + read_requirements('requirements/photo.txt') + DEPLOY,
+                    + read_requirements('requirements/photo.txt') + read_requirements('requirements/web.txt')
+                    + DEPLOY,
                     'identity': read_requirements('requirements/identity.txt'),
                     'photo': read_requirements('requirements/photo.txt'),
                     'tensorboard': read_requirements('requirements/tensorboard.txt'),
-                    'deploy': DEPLOY},
+                    'deploy': DEPLOY,
+                    'web': read_requirements('requirements/web.txt')},
     license='Apache License 2.0',
 )

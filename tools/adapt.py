@@ -29,7 +29,7 @@ from mmengine.utils import mkdir_or_exist
 
 from dapfsr.adaptation import adapt_and_save, adapted_parameters_path, exemplar_grids, file_exemplars, \
     protocol_exemplars
-from dapfsr.adaptation.exemplars import describe_crop
+from dapfsr.adaptation.exemplars import config_face_sizes, describe_crop
 from dapfsr.apis import init_model
 from dapfsr.datasets import protocol_config
 from dapfsr.datasets.protocol import check_protocol_splits
@@ -40,21 +40,6 @@ from dapfsr.utils.config import read_config
 from dapfsr.utils.fileio import atomic_write
 from dapfsr.utils.user_errors import InputError, check_config_types, check_output_file, require_file
 from dapfsr.visualization import save_image_grid
-
-
-def config_face_sizes(cfg):
-    """How the config's test pipeline makes HR faces: its ``CropAndResize`` arguments
-    for ``gt`` (``crop_box``, ``size``; None without one) and the side of the HR faces."""
-    dataset = (cfg.get('test_dataloader') or {}).get('dataset') or {}
-    pipeline = dataset.get('pipeline') or cfg.get('test_pipeline') or []
-    crop = size = None
-    for transform in pipeline:
-        keys = transform.get('keys', ['gt'] if transform.get('type') == 'CropAndResize' else [])
-        if 'gt' in ([keys] if isinstance(keys, str) else keys) and transform.get('size') is not None:
-            if transform.get('type') == 'CropAndResize' and crop is None:
-                crop = dict(crop_box=transform.get('crop_box'), size=transform['size'])
-            size = transform['size']
-    return crop, size
 
 
 def exemplar_hr_help(argv):

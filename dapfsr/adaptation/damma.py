@@ -1,4 +1,6 @@
 """DAMMA, Algorithm 1: domain-aware latent mixing and constrained model adaptation."""
+import contextlib
+import threading
 import time
 
 import torch
@@ -8,6 +10,27 @@ from mmengine.runner import set_random_seed
 
 from dapfsr.registry import MODELS, OPTIMIZERS
 from .degradation import PipelineDegradation
+
+_progress = threading.local()
+
+
+class AdaptationCancelled(Exception):
+    """Raised by a :meth:`DAMMA.run` ``callback`` to stop the adaptation (a cancel button);
+    the model is then left part-adapted, its ``requires_grad`` flags and mode restored."""
+
+
+@contextlib.contextmanager
+def adaptation_callback(callback):
+    """Within the block, :meth:`DAMMA.run` calls made in this thread without a ``callback``
+    use ``callback``: the way to reach the calls that :func:`dapfsr.adaptation.adapt` and
+    ``adapt_and_save`` make (a web page's progress bar and cancel button). Other threads
+    (another session's adaptation) are not affected."""
+    previous = getattr(_progress, 'callback', None)
+    _progress.callback = callback
+    try:
+        yield
+    finally:
+        _progress.callback = previous
 
 
 @MODELS.register_module()
@@ -112,7 +135,7 @@ class DAMMA:
     def build_optimizer(cfg, params, lr):
         return OPTIMIZERS.build(dict(cfg, params=params, lr=lr))
 
-    def run(self, model, exemplars, seed=None):
+    def run(self, model, exemplars, seed=None, callback=None):
         """Adapt ``model`` in place.
 
         Args:
@@ -120,6 +143,12 @@ class DAMMA:
             exemplars (Exemplars): The K target pairs in [-1, 1].
             seed (int, optional): Seeds python, numpy and torch first, so two
                 runs give identical parameters.
+            callback (callable, optional): Called after each inner iteration as
+                ``callback(step, total)`` (step 1 .. outer_iters x inner_iters), e.g. for a
+                progress bar; raising :class:`AdaptationCancelled` (or anything) in it stops
+                the adaptation, the exception propagating. Default: the one set by
+                :func:`adaptation_callback` in this thread, else none. It draws no random
+                numbers, so the result is the same with or without it.
 
         Returns:
             list[dict]: One record per inner iteration: ``outer``, ``inner``,
@@ -146,6 +175,8 @@ class DAMMA:
                   f'{sum(p.numel() for p in params)} parameters ({self.trainable})', logger='current')
         start = time.perf_counter()
         self.history = []
+        callback = callback if callback is not None else getattr(_progress, 'callback', None)
+        total = self.outer_iters * self.inner_iters
         try:
             for outer in range(self.outer_iters):
                 alpha_optimizer, alpha_params = None, []
@@ -165,6 +196,8 @@ class DAMMA:
                     record.update(self.step(phi_optimizer, params, self.phi_loss(model, exemplars)))
                     self.history.append(record)
                     self.log(record)
+                    if callback is not None:
+                        callback(len(self.history), total)
         finally:
             for p, flag in flags:
                 p.requires_grad_(flag)

@@ -58,6 +58,21 @@ def describe_crop(crop):
     return f'{"whole frame" if box is None else f"box {tuple(box)}"} -> {crop.get("size", 128)} px'
 
 
+def config_face_sizes(cfg):
+    """How the config's test pipeline makes HR faces: its ``CropAndResize`` arguments
+    for ``gt`` (``crop_box``, ``size``; None without one) and the side of the HR faces."""
+    dataset = (cfg.get('test_dataloader') or {}).get('dataset') or {}
+    pipeline = dataset.get('pipeline') or cfg.get('test_pipeline') or []
+    crop = size = None
+    for transform in pipeline:
+        keys = transform.get('keys', ['gt'] if transform.get('type') == 'CropAndResize' else [])
+        if 'gt' in ([keys] if isinstance(keys, str) else keys) and transform.get('size') is not None:
+            if transform.get('type') == 'CropAndResize' and crop is None:
+                crop = dict(crop_box=transform.get('crop_box'), size=transform['size'])
+            size = transform['size']
+    return crop, size
+
+
 def read_exemplar_image(path, size, role, crop=None, resized=None):
     """Read one exemplar face file as a (C, size, size) tensor in [0, 1].
 

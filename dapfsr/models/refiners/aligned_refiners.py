@@ -45,9 +45,11 @@ class AlignedRefiner(nn.Module):
         self.in_adaptation = in_adaptation
         self.calibration_steps, self.calibration_batch = calibration_steps, calibration_batch
         self.calibration_tolerance = tuple(calibration_tolerance)
-        self.register_buffer('framing', torch.zeros(4), persistent=False)
+        # in the state dict with the calibrated aligner, so that an adapted-parameter file
+        # (tools/adapt.py) carries the calibration to tools/infer.py --adapted
+        self.register_buffer('framing', torch.zeros(4))
+        self.register_buffer('calibrated', torch.tensor(False))
         self.source_aligner = copy.deepcopy(self.aligner)  # where the source model draws faces
-        self.calibrated = False
 
     def calibrate(self, hr, seed=0):
         """Adapt the aligner to the target from exemplar HR faces (K, C, H, W) in [-1, 1].
@@ -58,8 +60,8 @@ class AlignedRefiner(nn.Module):
         learn that face). Returns whether it calibrated.
         """
         self.aligner.load_state_dict(self.source_aligner.state_dict())
-        self.framing = torch.zeros_like(self.framing)
-        self.calibrated = False
+        self.framing.zero_()
+        self.calibrated.fill_(False)
         low, high = moderate_ranges()
 
         def draw(generator):
@@ -89,8 +91,8 @@ class AlignedRefiner(nn.Module):
                 p.requires_grad_(False)
         with torch.no_grad():
             true, lr = draw(generator)
-            self.framing = (true - self.aligner.estimate(lr)).mean(0)
-        self.calibrated = True
+            self.framing.copy_((true - self.aligner.estimate(lr)).mean(0))
+        self.calibrated.fill_(True)
         return True
 
     def train(self, mode=True):

@@ -95,6 +95,13 @@ def test_calibration_keeps_an_aligner_the_exemplar_shows_right(celeba_hq_root):
     source, calibrated = (abs(a[0, 3] - PARAMS[1, 3]) for a in (refiner.source_aligner.estimate(lr),
                                                                 refiner.affine(lr)))
     assert source > 0.03 and calibrated < 0.5 * source  # it learnt this "target's" larger faces
+    # the calibration is state: a fresh refiner loaded with it refines as the calibrated one
+    fresh = UprightWarp(ALIGNER, 'checkpoints/affine_aligner_small_celebahq.pth')
+    fresh.load_state_dict(refiner.state_dict())
+    sr = imresize(lr, size=(64, 64))
+    assert fresh.calibrated and torch.equal(fresh(sr, lr), refiner(sr, lr))
+    assert not torch.equal(UprightWarp(ALIGNER, 'checkpoints/affine_aligner_small_celebahq.pth')(sr, lr),
+                           refiner(sr, lr))
 
 
 def test_detail_gain_shrinks_the_model_detail_towards_the_upright_bicubic(celeba_hq_root):

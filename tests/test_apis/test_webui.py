@@ -6,7 +6,7 @@ import cv2
 import numpy as np
 import pytest
 
-from conftest import REPO_ROOT
+from tool_runner import REPO_ROOT
 from dapfsr.apis.webui import WEBUI_MODELS, WebInputError, WebUI, read_upload
 
 FAST = {'adaptation.outer_iters': 1, 'adaptation.inner_iters': 3}

@@ -31,7 +31,7 @@ import numpy as np
 import pytest
 import torch
 
-from conftest import REPO_ROOT, require_data
+from tool_runner import REPO_ROOT
 from required import require_module, skip_or_fail
 
 CONFIG = 'configs/dapfsr/dapfsr_small_17k_celeba-hq2yaleb_damma-3x15_lr-consistent.py'
@@ -247,11 +247,11 @@ def references():
     return lambda: init_model(osp.join(REPO_ROOT, CONFIG), osp.join(REPO_ROOT, CHECKPOINT), cfg_options=dict(FAST))
 
 
-def test_webui_in_browser(tmp_path, references):
+def test_webui_in_browser(tmp_path, references, yaleb_root):
     require_module('gradio', 'the web page (the web extra)')
     from dapfsr.apis import adapt, init_model, super_resolve, super_resolve_photo
     from dapfsr.apis.photo import MTCNN
-    yaleb = require_data('CroppedYale')
+    yaleb = yaleb_root
     (tmp_path / 'in').mkdir()
     hr_a, lr_a, faces_a = yaleb_faces(yaleb, tmp_path / 'in')
     hr_b, inputs_b = lfw_faces(tmp_path / 'in')

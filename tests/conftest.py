@@ -47,3 +47,15 @@ def tool_runner():
     runner = tool_runner_module.shared_runner()
     yield runner
     runner.close()
+
+
+@pytest.fixture
+def one_torch_thread():
+    """torch on one thread in this process, as the tool processes a test compares with run
+    (tool_runner and the web page's server: OMP_NUM_THREADS=1): float sums in another order
+    would differ in the last bits."""
+    import torch
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)

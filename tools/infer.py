@@ -33,7 +33,6 @@ image was written (or kept by ``--skip-existing``); 1 when any was skipped or no
 (each named, with the reason), or the model could not be loaded; 2 for bad arguments.
 """
 import argparse
-import contextlib
 import os
 import os.path as osp
 import sys
@@ -46,16 +45,15 @@ from tqdm import tqdm
 
 from dapfsr.apis import init_model, prepare_lr_face, super_resolve
 from dapfsr.apis.inference import lr_size_of
-from dapfsr.apis.photo import (DetectorUnavailable, MTCNN, compare_panel, demo_photo,
-                               super_resolve_photo)
+from dapfsr.apis.photo import (CROP_MAX_FACTOR, PHOTO_MIN_FACTOR, DetectorUnavailable, MTCNN,
+                               compare_panel, demo_photo, super_resolve_photo)
 from dapfsr.datasets.transforms.loading import read_image
 from dapfsr.utils.checkpoint import checkpoint_keys
 from dapfsr.utils.config import ConfigKeyError, load_config
+from dapfsr.utils.fileio import write_png
 from dapfsr.utils.user_errors import InputError, check_config_types, library_error_message
 
 IMAGE_EXTENSIONS = ('.png', '.jpg', '.jpeg', '.bmp', '.pgm', '.ppm', '.tif', '.tiff', '.webp')
-CROP_MAX_FACTOR = 2   # inputs up to this x the LR side are face crops
-PHOTO_MIN_FACTOR = 8  # inputs larger than this x the LR side are photos, face or none
 DESCRIPTION = """\
 Super-resolve a folder of LR faces or of photos with a dapfsr model, one PNG per input.
 The model takes square LR faces at its LR size (the config's scale_lr), aligned
@@ -256,25 +254,6 @@ def report_resized(shapes, size):
         hit = [f'{path} ({w}x{h})' for path, (h, w) in shapes if applies(h, w)]
         if hit:
             print(f'{text.format(len(hit))}: {examples(hit, 3)}', file=sys.stderr)
-
-
-def write_png(path, img):
-    """Write an (H, W, C) RGB/gray uint8 image as a PNG: a hidden temporary file, renamed."""
-    ok, png = cv2.imencode('.png', cv2.cvtColor(img, cv2.COLOR_RGB2BGR) if img.shape[2] == 3
-                           else img)
-    if not ok:
-        raise ValueError('PNG encoding failed')
-    folder, name = osp.split(path)
-    os.makedirs(folder, exist_ok=True)
-    tmp = osp.join(folder, f'.{name}.{os.getpid()}.tmp')
-    try:
-        with open(tmp, 'wb') as f:
-            f.write(png.tobytes())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.remove(tmp)
-        raise
 
 
 def photo_names(path, count):

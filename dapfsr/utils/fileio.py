@@ -9,6 +9,8 @@ import os
 import os.path as osp
 import secrets
 
+import cv2
+import numpy as np
 import torch
 
 
@@ -65,3 +67,21 @@ def torch_save_atomic(obj, path):
     """``torch.save(obj, path)`` through :func:`atomic_write`."""
     with atomic_write(path, 'wb') as f:
         torch.save(obj, f)
+
+
+def write_png(path, img):
+    """``img`` (H, W[, C]) RGB or gray, uint8 or float in [0, 1], as a lossless PNG through
+    :func:`atomic_write`; returns ``path``."""
+    img = np.asarray(img)
+    if img.dtype != np.uint8:
+        img = (np.clip(img, 0, 1) * 255.0).round().astype(np.uint8)
+    if img.ndim == 3 and img.shape[2] == 1:
+        img = img[..., 0]
+    elif img.ndim == 3:
+        img = img[..., ::-1]  # OpenCV writes BGR
+    ok, data = cv2.imencode('.png', img)
+    if not ok:
+        raise ValueError(f'PNG encoding failed for {path}')
+    with atomic_write(path, 'wb') as f:
+        f.write(data.tobytes())
+    return path

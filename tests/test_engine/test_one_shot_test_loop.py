@@ -89,7 +89,7 @@ def test_a_task_adaptation_never_leaks_into_the_next(tmp_path, yaleb_root):
     assert abs(results['rows'][f'bench_2 (adapt)']['PSNR'] - sum(split_means) / 2) < 1e-9
 
 
-def test_saved_parameters_give_the_adapted_numbers_and_hooks_run(tmp_path, yaleb_root):
+def test_saved_parameters_give_the_adapted_numbers_and_hooks_run(tmp_path, yaleb_root, one_torch_thread):
     config, checkpoint = write_setup(tmp_path, yaleb_root, seeds=(0, ))
     _, adapted = run_benchmark(config, checkpoint, tmp_path / 'adapt')
     deltas = tmp_path / 'deltas'

@@ -247,7 +247,7 @@ def references():
     return lambda: init_model(osp.join(REPO_ROOT, CONFIG), osp.join(REPO_ROOT, CHECKPOINT), cfg_options=dict(FAST))
 
 
-def test_webui_in_browser(tmp_path, references, yaleb_root):
+def test_webui_in_browser(tmp_path, references, yaleb_root, one_torch_thread):
     require_module('gradio', 'the web page (the web extra)')
     from dapfsr.apis import adapt, init_model, super_resolve, super_resolve_photo
     from dapfsr.apis.photo import MTCNN

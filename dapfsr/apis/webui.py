@@ -228,7 +228,13 @@ class WebUI:
         for session_id in list(self._sessions):
             self.close_session(session_id)
         if self.own_dir:
-            shutil.rmtree(self.work_dir, ignore_errors=True)
+            # Gradio's upload and request threads may still be writing into it as the server
+            # stops: remove until it stays removed
+            for _ in range(20):
+                shutil.rmtree(self.work_dir, ignore_errors=True)
+                if not osp.exists(self.work_dir):
+                    break
+                time.sleep(0.1)
 
     def cancel(self, session_id):
         """Ask the session's running adaptation to stop after its current step."""

@@ -339,7 +339,9 @@ def as_float(img):
 
 
 def as_uint8(img):
-    return (np.clip(img, 0, 1) * 255.0).round().astype(np.uint8)
+    """float in [0, 1] (or uint8, kept) -> uint8."""
+    img = np.asarray(img)
+    return img if img.dtype == np.uint8 else (np.clip(img, 0, 1) * 255.0).round().astype(np.uint8)
 
 
 def crop_lr_face(img, matrix, lr_size, template_side=TEMPLATE_SIDE):

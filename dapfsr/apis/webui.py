@@ -32,7 +32,7 @@ import numpy as np
 
 from dapfsr.utils.fileio import write_png
 from dapfsr.utils.project_paths import PROJECT_ROOT
-from .photo import CROP_MAX_FACTOR, PHOTO_MIN_FACTOR
+from .photo import CROP_MAX_FACTOR, PHOTO_MIN_FACTOR, as_uint8
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 MAX_PIXELS = 16_000_000
@@ -115,14 +115,9 @@ def read_upload(path, max_bytes=MAX_UPLOAD_BYTES, max_pixels=MAX_PIXELS):
     return img
 
 
-def to_uint8(img):
-    img = np.asarray(img)
-    return img if img.dtype == np.uint8 else (np.clip(img, 0, 1) * 255.0).round().astype(np.uint8)
-
-
 def enlarge(img, size):
     """(h, w[, C]) -> (size[1], size[0], C), nearest neighbour: the input's pixels, shown large."""
-    img = to_uint8(img)
+    img = as_uint8(img)
     out = cv2.resize(img, size, interpolation=cv2.INTER_NEAREST)
     return out[..., None] if out.ndim == 2 else out
 
@@ -247,7 +242,7 @@ class WebUI:
         aligns faces (:func:`dapfsr.apis.photo.crop_lr_face`, five landmarks onto the CelebA-HQ
         crop, MATLAB bicubic), written as a PNG; None when no face is found."""
         from .photo import alignment_matrix, crop_lr_face
-        faces = self.detector().detect(to_uint8(img))
+        faces = self.detector().detect(as_uint8(img))
         if not faces:
             return None
         face = max(faces, key=lambda f: f.size)
@@ -329,7 +324,7 @@ class WebUI:
                 raise WebInputError(f'adaptation of {entry.label} cancelled ({err}): the model '
                                     'stays as it was') from None
         model.eval()
-        hr, lr = (to_uint8(((x[0].detach().cpu().permute(1, 2, 0).numpy() + 1) / 2))
+        hr, lr = (as_uint8(((x[0].detach().cpu().permute(1, 2, 0).numpy() + 1) / 2))
                   for x in (adapted.exemplars.hr, adapted.exemplars.lr))
         result = AdaptedModel(model, delta, hr, lr)
         with session.lock:
@@ -368,7 +363,7 @@ class WebUI:
                 img = read_upload(path)
                 h, w = img.shape[:2]
                 if max(h, w) > CROP_MAX_FACTOR * size:
-                    photo = to_uint8(img)
+                    photo = as_uint8(img)
                     results = [super_resolve_photo(m, photo, self.detector(), gray=gray) if m is not None
                                else None for m in models]
                     if results[1].faces or results[1].kept:

@@ -72,6 +72,16 @@ class BaseFaceDataset(BaseDataset):
             raise TypeError(f'{cls.__name__}: metainfo must be a dict, got {type(metainfo).__name__}')
         return dict(copy.deepcopy(cls.METAINFO), **(metainfo or {}))
 
+    def _copy_without_annotation(self, memo=None):
+        """mmengine's copy for :meth:`get_subset`, with a memo of its own per call.
+
+        mmengine (checked on 0.10.7) defaults ``memo`` to one dict shared by all
+        calls and keys it by ``id(self)`` without keeping ``self`` alive: a later
+        object at a freed dataset's address (e.g. a transform) then "copies" to
+        that old dataset, and two subsets of one dataset share one pipeline.
+        """
+        return super()._copy_without_annotation({} if memo is None else memo)
+
     @property
     def name(self):
         return type(self).__name__

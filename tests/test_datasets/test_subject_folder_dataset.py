@@ -82,3 +82,16 @@ def test_template_config_gives_one_split_of_every_face(tmp_path, monkeypatch):
     assert len(task.test_indices) == 2 * 2  # two photos (conditions) of each of the other two subjects
     sample = protocol.exemplars(task)[0]['data_samples']
     assert sample.domain == 'my_faces' and sample.gt_img.shape == (3, 64, 64) and sample.lr_img.shape == (3, 16, 16)
+
+
+def test_each_subset_copies_the_pipeline_afresh(tmp_path):
+    # mmengine's get_subset shares one deepcopy memo across calls: a second subset got the
+    # first one's pipeline, and an object born at a freed dataset's address was "copied" to
+    # that dataset (CI once found a dataset among a test set's transforms)
+    dataset = SubjectFolderDataset(fake_subject_folders(tmp_path / 'faces'), condition_pattern=LIGHT,
+                                   pipeline=PIPELINE)
+    first, second = dataset.get_subset([0, 1]), dataset.get_subset([2])
+    transforms = [dataset.pipeline.transforms, first.pipeline.transforms, second.pipeline.transforms]
+    assert len({id(t) for ts in transforms for t in ts}) == 3 * len(PIPELINE)
+    assert [type(t) for t in second.pipeline.transforms] == [type(t) for t in dataset.pipeline.transforms]
+    assert second[0]['data_samples'].img_key == dataset[2]['data_samples'].img_key

@@ -9,10 +9,12 @@ seeds, averaged as in sec. 5.1), source-only, adapted per task by DAMMA, or
 with per-task adapted parameters saved by tools/adapt.py::
 
     python tools/test.py CONFIG CHECKPOINT --one-shot {source_only,adapt,deltas} \
-        [--deltas DIR] [--max-tasks N] [--name ROW] [--out results/table]
+        [--deltas DIR] [--max-tasks N] [--name ROW] [--out results/table] [--unrefined-row]
 
 writes ``<out>.md`` (a Table 1 style row) and ``<out>.json`` plus result grids
-(LR / bicubic / output / ground truth) per split in the work dir. Both are
+(LR / bicubic / output / ground truth) per split in the work dir; with
+``--unrefined-row`` a model with a refiner gives both variants of its row from one
+adaptation per task: refined, and as the model draws it (the paper's). Both are
 ``Runner.test()``: ``--one-shot`` selects :class:`dapfsr.engine.OneShotTestLoop`,
 as ``test_cfg = dict(type='OneShotTestLoop', mode=...)`` in a config does.
 """
@@ -56,6 +58,9 @@ def parse_args():
                         'one task per split and exemplar seed (the modes: below)')
     parser.add_argument('--deltas', help='with --one-shot deltas: folder of <split>_seed<k>.pth')
     parser.add_argument('--max-tasks', type=int, help='evaluate only the first N tasks')
+    parser.add_argument('--unrefined-row', action='store_true',
+                        help='with --one-shot and a model with a refiner: also evaluate its unrefined '
+                             'outputs after the same adaptation, as a second row "<name>, unrefined"')
     parser.add_argument('--name', help='row name in the results table (default: config name)')
     parser.add_argument('--work-dir', help='the dir to save logs and results')
     parser.add_argument('--out', help='metrics file: JSON (plain test) or path stem of .md/.json')
@@ -88,7 +93,8 @@ def main():
             check_output_file(out, inputs, '--out')
     if args.one_shot:
         cfg.test_cfg = dict(type='OneShotTestLoop', mode=args.one_shot, deltas_dir=args.deltas,
-                            max_tasks=args.max_tasks, name=args.name, out=args.out)
+                            max_tasks=args.max_tasks, name=args.name, out=args.out,
+                            unrefined_row=args.unrefined_row)
     if (cfg.get('test_cfg') or {}).get('type') == 'OneShotTestLoop':
         check_protocol_splits(cfg)
     cfg.launcher = args.launcher

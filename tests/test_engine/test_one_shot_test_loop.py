@@ -133,3 +133,28 @@ def test_two_processes_give_the_table_of_one(tmp_path, yaleb_root):
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     tables.append(json.load(open(tmp_path / 'two' / 'results_adapt.json')))
     assert tables[0]['rows'] == tables[1]['rows'] and tables[0]['details'] == tables[1]['details']
+
+
+def test_the_unrefined_row_is_the_model_without_its_refiner_after_the_same_adaptation(
+        tmp_path, yaleb_root, one_torch_thread):
+    from dapfsr.models.aligners import AffineAligner
+    config, checkpoint = write_setup(tmp_path, yaleb_root, splits=SPLITS[1:], seeds=(0, ))
+    aligner = tmp_path / 'aligner.pth'
+    torch.manual_seed(0)
+    torch.save(dict(state_dict=AffineAligner(in_size=LR_SIZE).state_dict()), aligner)
+    refined_config = tmp_path / 'refined.py'
+    refiner = dict(type='LRConsistencyRefiner', aligner=dict(type='AffineAligner', in_size=LR_SIZE),
+                   aligner_checkpoint=str(aligner), iterations=3, calibration_steps=2, calibration_batch=4)
+    refined_config.write_text(f"_base_ = [{config!r}]\nmodel = dict(refiner={refiner!r})\n")
+    result = shared_runner().run(['test.py', str(refined_config), checkpoint, '--one-shot', 'adapt',
+                                  '--unrefined-row', '--name', 'tiny', '--work-dir', str(tmp_path / 'both')],
+                                 timeout=300)
+    assert result['status'] == 0, result['stderr'][-3000:]
+    both = json.load(open(tmp_path / 'both' / 'results_adapt.json'))
+    _, refined = run_benchmark(str(refined_config), checkpoint, tmp_path / 'refined')
+    _, plain = run_benchmark(config, checkpoint, tmp_path / 'plain')
+    assert list(both['rows']) == ['tiny', 'tiny, unrefined']
+    assert both['details']['tasks'] == refined['details']['tasks']
+    assert both['details']['unrefined']['tasks'] == plain['details']['tasks']
+    assert both['rows']['tiny, unrefined'] == plain['rows']['bench_1 (adapt)']
+    assert both['rows']['tiny']['PSNR'] != both['rows']['tiny, unrefined']['PSNR']

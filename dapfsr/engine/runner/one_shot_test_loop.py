@@ -33,6 +33,12 @@ class OneShotTestLoop(BaseLoop):
     are averaged over a split's seeds, then over splits, as the paper reports them;
     ``<out>.md`` (a Table 1 row) and ``<out>.json`` (per task and split) are written,
     with a grid per split (exemplar, LR, bicubic, source only, adapted, ground truth).
+    With ``unrefined_row`` and a model with a refiner, every task's test faces are
+    evaluated twice after one adaptation, refined and as the model draws them
+    (:meth:`~dapfsr.models.editors.BaseFaceSRModel.unrefined`): the table gets the
+    row ``<name>, unrefined`` (the paper's variant) beside ``<name>``, the JSON its
+    per-task details under ``'unrefined'`` and ``ResultGridHook`` the grids
+    ``grids/test_<split>_seed<k>_unrefined.png``.
     Under a distributed launcher the tasks are shared among the ranks (each rank
     adapts and evaluates whole tasks) and the records gathered on rank 0.
 
@@ -54,11 +60,12 @@ class OneShotTestLoop(BaseLoop):
         name (str, optional): Row name in the table; default ``<config> (<mode>)``.
         out (str, optional): Path stem of the results; default ``<work_dir>/results_<mode>``.
         grid_faces (int): Test faces in each split's grid.
+        unrefined_row (bool): Also evaluate the unrefined outputs (see above).
     """
 
     def __init__(self, runner, dataloader, evaluator, mode='source_only', protocol=None,
                  adaptation=None, deltas_dir=None, max_tasks=None, name=None, out=None,
-                 grid_faces=4):
+                 grid_faces=4, unrefined_row=False):
         self._runner = runner  # BaseLoop would build the dataloader's dataset: the protocol has it
         if mode not in MODES:
             raise ValueError(f'OneShotTestLoop mode must be one of {MODES}, got {mode!r}')
@@ -80,6 +87,7 @@ class OneShotTestLoop(BaseLoop):
         self.name = name or f'{config_name} ({mode})'
         self.out = out or osp.join(runner.work_dir, f'results_{mode}')
         self.grid_faces = grid_faces
+        self.unrefined_row = unrefined_row
         self.result_name = 'test'  # ResultGridHook names its grid by the task under way
         self.dataloader = None  # the current task's
 
@@ -98,11 +106,12 @@ class OneShotTestLoop(BaseLoop):
         for number, task in enumerate(self.tasks):
             if number % world_size != rank:
                 continue
-            record, grid = self.run_task(model, source, task, first_of_split[task.split] == number)
-            records.append((number, record))
+            record, unrefined, grid = self.run_task(model, source, task, first_of_split[task.split] == number)
+            records.append((number, record, unrefined))
             runner.logger.info(f'[{number + 1}/{len(self.tasks)}] {task.split} seed {task.seed}: ' +
-                               '  '.join(f'{k} {v:.4f}' for k, v in record.items()
-                                         if isinstance(v, float)))
+                               '  '.join(f'{k} {v:.4f}' for k, v in record.items() if isinstance(v, float)) +
+                               ('' if unrefined is None else '  unrefined: ' + '  '.join(
+                                   f'{k} {v:.4f}' for k, v in unrefined.items() if isinstance(v, float))))
             if grid is not None:
                 grids[task.split] = grid
         if source is not None:
@@ -110,7 +119,10 @@ class OneShotTestLoop(BaseLoop):
         if world_size > 1:
             records = [r for part in all_gather_object(records) for r in part]
             grids = {k: v for part in all_gather_object(grids) for k, v in part.items()}
-        summary = summarize([record for _, record in sorted(records, key=lambda r: r[0])])
+        records = sorted(records, key=lambda r: r[0])
+        summary = summarize([record for _, record, _ in records])
+        if records and records[0][2] is not None:
+            summary['unrefined'] = summarize([unrefined for _, _, unrefined in records])
         if is_main_process():
             self.write(summary, grids)
         runner.call_hook('after_test_epoch', metrics=summary['mean'])
@@ -118,7 +130,7 @@ class OneShotTestLoop(BaseLoop):
         return summary['mean']
 
     def run_task(self, model, source, task, with_grid):
-        """Adapt to one task and evaluate it: (record, grid rows or None)."""
+        """Adapt to one task and evaluate it: (record, unrefined record or None, grid rows or None)."""
         test_set = self.protocol.test_dataset(task)
         exemplars = source_outputs = None
         if source is not None:
@@ -138,17 +150,22 @@ class OneShotTestLoop(BaseLoop):
         model.eval()
         self.result_name = f'test_{task.split}_seed{task.seed}'
         metrics, (batch, outputs) = self.evaluate(model, test_set)
-        record = dict(split=task.split, seed=task.seed, exemplars=list(task.exemplar_subjects),
-                      num_test=len(task.test_indices), **metrics)
+        head = dict(split=task.split, seed=task.seed, exemplars=list(task.exemplar_subjects),
+                    num_test=len(task.test_indices))
+        record, unrefined = dict(head, **metrics), None
+        if self.unrefined_row and getattr(model, 'refiner', None) is not None:
+            self.result_name += '_unrefined'
+            with model.unrefined():
+                unrefined = dict(head, **self.evaluate(model, test_set)[0])
         if not with_grid:
-            return record, None
+            return record, unrefined, None
         outputs = outputs[:self.grid_faces]
         columns, leading = [[s.pred_img for s in outputs]], ()
         if source_outputs is not None:
             columns.insert(0, [s.pred_img for s in source_outputs])
             leading = (exemplars[0]['data_samples'].gt_img, )
-        return record, sr_grid_rows(batch['inputs'][:self.grid_faces], [s.gt_img for s in outputs],
-                                    columns, leading)
+        return record, unrefined, sr_grid_rows(batch['inputs'][:self.grid_faces], [s.gt_img for s in outputs],
+                                               columns, leading)
 
     @torch.no_grad()
     def evaluate(self, model, dataset):
@@ -173,7 +190,10 @@ class OneShotTestLoop(BaseLoop):
 
     def write(self, summary, grids):
         cfg = self.runner.cfg
-        md, js = write_results(self.out, {self.name: summary['mean']},
+        rows = {self.name: summary['mean']}
+        if 'unrefined' in summary:
+            rows[f'{self.name}, unrefined'] = summary['unrefined']['mean']
+        md, js = write_results(self.out, rows,
                                cfg.get('benchmark_name', 'source -> target'), details=summary,
                                expected=configured_metrics(cfg.test_evaluator))
         titles = ['LR', 'bicubic', self.mode.replace('_', ' '), 'ground truth']

@@ -1,4 +1,6 @@
 """The contract of a face-SR model: what the tools, metrics and adaptation rely on."""
+from contextlib import contextmanager
+
 from mmengine.model import BaseModel
 
 from dapfsr.models.decoders import load_stylegan2_checkpoint
@@ -26,7 +28,8 @@ class BaseFaceSRModel(BaseModel):
 
     A ``refiner`` (e.g. :class:`~dapfsr.models.refiners.LRConsistencyRefiner`, beyond the
     paper) post-processes the SR faces of ``'tensor'`` and ``'predict'`` with their LR faces
-    (:meth:`sr_output`); it loads its own weights (``self_loading_modules``).
+    (:meth:`sr_output`), except within :meth:`unrefined`; it loads its own weights
+    (``self_loading_modules``).
 
     Args:
         data_preprocessor (dict | nn.Module): ``FaceSRDataPreprocessor`` config.
@@ -43,7 +46,7 @@ class BaseFaceSRModel(BaseModel):
         self.refiner = None if refiner is None else MODELS.build(refiner)
         if self.refiner is not None:
             self.self_loading_modules = self.self_loading_modules + ('refiner', )
-        self._adapting = False
+        self._adapting = self._unrefined = False
 
     def build_frozen_decoder(self, decoder, checkpoint=None, prefix=None):
         """Build ``self.decoder`` (a StyleGAN decoder config), gradients off; with
@@ -108,9 +111,19 @@ class BaseFaceSRModel(BaseModel):
     def refine(self, sr, lr, adapting=False):
         """SR faces (N, 3, H, W) made consistent with their LR faces (N, 3, h, w) by the
         refiner, if any (and, while adapting, if it is ``in_adaptation``)."""
-        if self.refiner is None or (adapting and not self.refiner.in_adaptation):
+        if self.refiner is None or self._unrefined or (adapting and not self.refiner.in_adaptation):
             return sr
         return self.refiner(sr, lr)
+
+    @contextmanager
+    def unrefined(self):
+        """Within it, the SR faces as the model draws them (the paper's variant): the
+        refiner, if any, is skipped; its state (e.g. a task's calibration) is kept."""
+        self._unrefined = True
+        try:
+            yield self
+        finally:
+            self._unrefined = False
 
     def sr_output(self, sr, lr, data_samples, mode):
         """What ``forward`` returns for SR faces of ``lr`` in ``'tensor'`` / ``'predict'``

@@ -9,7 +9,7 @@ import pytest
 import torch
 
 from dapfsr.evaluation.functional import psnr
-from dapfsr.models.decoders import StyleGANDecoder
+from dapfsr.models.decoders import StyleGANDecoder, fit_latents
 
 sys.path.insert(0, osp.join(osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))),
                             'tools', 'analysis'))
@@ -47,7 +47,7 @@ def test_wplus_fit_redraws_a_face_of_the_decoder():
     decoder = tiny_decoder()
     faces = drawn_faces(decoder, 4)
     lines = []
-    images, latents = decoder_ceiling.reconstruct(decoder, faces, 'wplus', steps=150, lr=0.05,
+    images, latents = fit_latents(decoder, faces, 'wplus', steps=150, lr=0.05,
                                                   batch_size=2, log=lines.append)
     assert images.shape == faces.shape and 0 <= images.min() and images.max() <= 1
     assert latents.shape == (4, decoder.num_latents, decoder.style_channels)
@@ -66,7 +66,7 @@ def test_wplus_fit_redraws_a_face_of_the_decoder():
 
 def test_w_fit_keeps_one_code_for_all_layers():
     decoder = tiny_decoder()
-    _, latents = decoder_ceiling.reconstruct(decoder, drawn_faces(decoder, 2), 'w', steps=3,
+    _, latents = fit_latents(decoder, drawn_faces(decoder, 2), 'w', steps=3,
                                              log=None)
     assert latents.shape == (2, decoder.num_latents, decoder.style_channels)
     assert torch.equal(latents, latents[:, :1].expand_as(latents))

@@ -2,7 +2,8 @@
 determines and the detail above it, beside oracle rows that say which lever can pay.
 
     python tools/analysis/error_decomposition.py CONFIG [CHECKPOINT] [--adapted DELTA] \\
-        [--splits A+000E+20 A-035E+15] [--exemplar-seed 0] [--aligner CKPT] [--out DIR]
+        [--splits A+000E+20 A-035E+15] [--exemplar-seed 0] [--aligner CKPT] [--out DIR] \\
+        [--ceiling-steps 200] [--exemplars 1 5 all]
 
 For each split of the config's one-shot protocol (default: all), the test faces of the task
 (exemplar seed ``--exemplar-seed``) are super-resolved by the model (its refiner, if the config
@@ -15,7 +16,16 @@ layout) and the detail (I - P) e, which add up: MSE = MSE_band + MSE_detail. Row
   gives the LR-consistency refinement); with the aligner's calibrated estimate (``--aligner``);
 - bicubic of the LR face; bicubic of the LR face made without the affine (the alignment's
   whole cost); bicubic put upright by the true affine, by the aligner's estimate, and, for
-  DAP-FSR, by its own first ISTN.
+  DAP-FSR, by its own first ISTN;
+- with ``--exemplars K ...`` (a config with an ``adaptation``): the model adapted to K
+  exemplars. Each split's test faces are halved (a draw seeded by the exemplar seed); each half
+  is super-resolved by the model adapted to K faces drawn from the other half ("all": the whole
+  other half, the split's other faces as far as a held-out test allows), then the source state
+  is restored, so every row is measured on the same faces;
+- with ``--ceiling-steps N`` and a model with a StyleGAN decoder: the W+ ceiling, each HR face
+  fitted by N Adam steps through the source decoder (:func:`dapfsr.models.decoders.fit_latents`)
+  and, with ``--exemplars``, through the decoder adapted to the first K: how much of the face
+  the decoder can draw at all, before and after adaptation.
 
 Columns: PSNR, MSE band and detail (x1e3, [-1, 1] range), and the output's LR consistency
 (PSNR of D(output) against the LR face). With ``--aligner``, also the aligner's mean errors on
@@ -23,17 +33,20 @@ these faces, before and after its calibration on each task's exemplar. Writes ``
 ``OUT/decomposition.png`` (per face: LR, bicubic, upright bicubic, output, |band|, |detail|, HR).
 """
 import argparse
+import copy
 import json
 import os
 import os.path as osp
 
+import numpy as np
 import torch
 from mmengine.dataset import pseudo_collate
 
-from dapfsr.adaptation import calibrate_refiner, exemplars_from_samples
+from dapfsr.adaptation import adapt, calibrate_refiner, exemplars_from_samples
 from dapfsr.apis import init_model
 from dapfsr.datasets import protocol_config
 from dapfsr.models.aligners import affine_parameters, degrade, warp
+from dapfsr.models.decoders import fit_latents
 from dapfsr.models.refiners import UprightWarp, project_to_lr, split_lr_band
 from dapfsr.registry import DATASETS
 from dapfsr.setup_env import register_all_modules
@@ -57,7 +70,18 @@ def parse_args(argv=None):
                         help='config whose affine_aligner builds it')
     parser.add_argument('--out', default='work_dirs/error_decomposition', help='output folder')
     parser.add_argument('--cfg-options', nargs='+', default=[], help='key=value overrides')
-    return parser.parse_args(argv)
+    parser.add_argument('--exemplars', nargs='+', default=[], metavar='K',
+                        help='rows of the model adapted to K exemplars of the other half of the split '
+                             '(a number or "all")')
+    parser.add_argument('--ceiling-steps', type=int, default=0,
+                        help='W+ ceiling rows: Adam steps of the fit of each HR face (0: none)')
+    args = parser.parse_args(argv)
+    for k in args.exemplars:
+        if k != 'all' and not (k.isdigit() and int(k) > 0):
+            parser.error(f'--exemplars takes positive numbers or "all", got {k!r}')
+    if args.ceiling_steps < 0:
+        parser.error('--ceiling-steps must be 0 or more')
+    return args
 
 
 def mse(x, y):
@@ -66,6 +90,46 @@ def mse(x, y):
 
 def psnr(value):  # [-1, 1] range: peak-to-peak 2
     return 10 * torch.log10(torch.tensor(4.0 / max(value, 1e-12))).item()
+
+
+def halves(count, seed):
+    """The positions 0..count-1 in two halves of a seeded random order."""
+    order = np.random.default_rng(seed).permutation(count)
+    return sorted(order[:count // 2].tolist()), sorted(order[count // 2:].tolist())
+
+
+def exemplar_rows(model, test, adaptation, counts, seed, ceiling_steps):
+    """SR faces (N, 3, H, W) of every face of ``test`` by the model adapted to K exemplars of
+    the other half, for each K of ``counts``; with ``ceiling_steps``, also the W+ fits of the HR
+    faces through the decoder adapted to the first K. The model is back in its state after."""
+    source = copy.deepcopy(model.state_dict())
+    first, second = halves(len(test), seed)
+    outputs = {k: [None] * len(test) for k in counts}
+    fits = [None] * len(test)
+    for faces, others in ((first, second), (second, first)):
+        batch = model.data_preprocessor(pseudo_collate([test[i] for i in faces]))
+        lr = batch['inputs'].expand(-1, 3, -1, -1)
+        for k in counts:
+            chosen = others if k == 'all' else np.random.default_rng([seed, len(faces)]).permutation(others)[:int(k)]
+            adapt(model, [test[int(i)] for i in chosen], adaptation, seed=seed)
+            model.eval()
+            with torch.no_grad():
+                for i, face in zip(faces, model(lr, mode='tensor')):
+                    outputs[k][i] = face
+            if ceiling_steps and k == counts[0]:
+                hr = model.data_preprocessor.stack_gt(batch['data_samples']).expand(-1, 3, -1, -1)
+                for i, face in zip(faces, wplus_ceiling(model.decoder, hr, ceiling_steps)):
+                    fits[i] = face
+            model.load_state_dict(source)
+    return ({k: torch.stack(v) for k, v in outputs.items()},
+            torch.stack(fits) if ceiling_steps else None)
+
+
+def wplus_ceiling(decoder, hr, steps):
+    """HR faces (N, 3, H, W) in [-1, 1] as the decoder redraws them from their fitted W+ codes."""
+    with torch.enable_grad():
+        images, _ = fit_latents(decoder, (hr + 1) / 2, 'wplus', steps=steps, log=None)
+    return images * 2 - 1
 
 
 def row(out, hr, lr, true, bands=None):
@@ -84,12 +148,19 @@ def main(argv=None):
     model = init_model(cfg, args.checkpoint, adapted=args.adapted)
     protocol = DATASETS.build(protocol_config(cfg))
     splits = args.splits or protocol.splits
+    counts = list(dict.fromkeys(args.exemplars))
+    adaptation = cfg.get('adaptation')
+    if counts and adaptation is None:
+        raise SystemExit(f'--exemplars: {args.config} has no "adaptation" to adapt the model with')
+    decoder = getattr(model, 'decoder', None)
+    if args.ceiling_steps and decoder is None:
+        raise SystemExit(f'--ceiling-steps: the model of {args.config} has no StyleGAN decoder to fit')
     upright = None
     if args.aligner:
         aligner_cfg = load_config(args.aligner_config)
         upright = UprightWarp(aligner_cfg.affine_aligner, args.aligner).eval()
     faces = {key: [] for key in ('lr', 'hr', 'out', 'true', 'bicubic_aligned_lr', 'estimate', 'uncalibrated',
-                                  'istn')}
+                                  'istn', 'ceiling', 'adapted_ceiling', *counts)}
     for split in splits:
         task = protocol.task(split, args.exemplar_seed)
         exemplars = exemplars_from_samples(model, protocol.exemplars(task))
@@ -110,6 +181,14 @@ def main(argv=None):
             if '0' in istn:  # DAP-FSR's first ISTN: the warp it applies to the upsampled LR face
                 faces['istn'].append(istn['0'].transform(torch.nn.functional.interpolate(
                     lr, size=hr.shape[-2:], mode='bilinear', align_corners=False)))
+        if args.ceiling_steps:
+            faces['ceiling'].append(wplus_ceiling(decoder, hr, args.ceiling_steps))
+        if counts:
+            adapted, fits = exemplar_rows(model, test, adaptation, counts, args.exemplar_seed, args.ceiling_steps)
+            for k in counts:
+                faces[k].append(adapted[k])
+            if fits is not None:
+                faces['adapted_ceiling'].append(fits)
         # the LR face the pipeline would have made without the affine
         faces['bicubic_aligned_lr'].append(imresize(degrade(hr, torch.tensor([[0., 0., 0., 1.]]).expand(
             len(hr), -1), lr.shape[-1]), size=hr.shape[-2:]))
@@ -130,6 +209,14 @@ def main(argv=None):
             project_to_lr(out, lr, estimate, 30).clamp(-1, 1), hr, lr, true)
         rows['bicubic, upright by the aligner\'s estimate'] = row(
             warp(bicubic, estimate, inverse=True).clamp(-1, 1), hr, lr, true)
+    for k in counts:
+        rows[f'model adapted to {k} exemplar(s) of the other half of the split'] = row(
+            torch.cat(faces[k]), hr, lr, true)
+    if faces['ceiling']:
+        rows['W+ ceiling through the source decoder'] = row(torch.cat(faces['ceiling']), hr, lr, true)
+    if faces['adapted_ceiling']:
+        rows[f'W+ ceiling through the decoder adapted to {counts[0]} exemplar(s)'] = row(
+            torch.cat(faces['adapted_ceiling']), hr, lr, true)
     if faces['istn']:
         theta = torch.cat(faces['istn'])
         grid = torch.nn.functional.affine_grid(theta, list(bicubic.shape), align_corners=False)

@@ -1,3 +1,4 @@
+from .latent_fit import SPACE_NAMES, fit_latents
 from .stylegan2_checkpoint import (convert_stylegan2_state_dict, detect_stylegan2_layout,
                                    infer_decoder_config, load_generator_state,
                                    load_stylegan2_checkpoint, read_stylegan2_checkpoint,
@@ -6,7 +7,7 @@ from .stylegan2_discriminator import StyleGAN2Discriminator
 from .stylegan2_ops import fused_bias_leakyrelu, upfirdn2d
 from .stylegan_decoder import StyleGANDecoder, build_decoder_from_checkpoint
 
-__all__ = ['StyleGANDecoder', 'StyleGAN2Discriminator', 'build_decoder_from_checkpoint',
+__all__ = ['SPACE_NAMES', 'fit_latents', 'StyleGANDecoder', 'StyleGAN2Discriminator', 'build_decoder_from_checkpoint',
            'convert_stylegan2_state_dict', 'detect_stylegan2_layout', 'infer_decoder_config',
            'load_generator_state', 'load_stylegan2_checkpoint', 'read_stylegan2_checkpoint',
            'select_generator_state', 'fused_bias_leakyrelu', 'upfirdn2d']

@@ -1,0 +1,4 @@
+# cpgan_small_10k_celeba-hq2yaleb.py with every output made consistent with its LR face
+# (beyond the paper: configs/_base_/refinement/lr_consistency_small.py).
+_base_ = ['./cpgan_small_10k_celeba-hq2yaleb.py', '../_base_/refinement/lr_consistency_small.py']
+model = dict(refiner=_base_.lr_consistency_refiner)

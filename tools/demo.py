@@ -205,7 +205,7 @@ def main():
                 bicubic_aligned=osp.join(REPO_ROOT, 'configs', 'bicubic', 'bicubic-aligned_x4_yaleb.py'),
                 model=osp.join(REPO_ROOT, 'configs', 'dapfsr', 'dapfsr_small_17k_celeba-hq2yaleb_damma-3x15.py'),
                 refined=osp.join(REPO_ROOT, 'configs', 'dapfsr',
-                                 'dapfsr_small_17k_celeba-hq2yaleb_damma-3x15_lr-consistent.py'))
+                                 'dapfsr_small_17k_celeba-hq2yaleb_damma-3x5_lr-consistent.py'))
             protocol = ['one_shot_protocol.exemplar_seeds=[0]']  # one task per split
             if args.splits != 'all':
                 protocol.append(f'one_shot_protocol.splits=[{args.splits}]')
@@ -217,13 +217,14 @@ def main():
     tools = osp.join(REPO_ROOT, 'tools')
     rows = {}
     # (row, results stem, config, checkpoint, mode, options); the last row is the default one-shot
-    # DAP-FSR, the one above it DAMMA as the paper has it (no refinement)
+    # DAP-FSR, the one above it DAMMA as Algorithm 1 has it: phi on the generated pairs only
+    # (exemplar_weight 0, as in _damma-generated-pairs-3x15.py), no refinement
     plan = [('Bicubic', 'bicubic', configs['bicubic'], [], 'source_only', protocol),
             ('Bicubic, aligned (beyond the paper)', 'bicubic_aligned', configs.get('bicubic_aligned'), [],
              'source_only', protocol),
             ('DAP-FSR source only', 'source_only', configs['model'], [checkpoint], 'source_only', protocol),
             ('DAP-FSR one-shot (DAMMA, as in the paper)', 'damma', configs['model'], [checkpoint], 'adapt',
-             protocol + adaptation),
+             protocol + adaptation + ['adaptation.exemplar_weight=0.0']),
             ('DAP-FSR one-shot (DAMMA + LR consistency: default)', 'damma_lr-consistent', configs.get('refined'),
              [checkpoint], 'adapt', protocol + adaptation)]
     for name, slug, config, weights, mode, options in plan:

@@ -52,10 +52,10 @@ class WebModel(NamedTuple):
 # default one-shot row first (README, "Main job").
 WEBUI_MODELS = (
     WebModel('dapfsr', 'DAP-FSR: DAMMA + LR consistency (default)',
-             'configs/dapfsr/dapfsr_small_17k_celeba-hq2yaleb_damma-3x15_lr-consistent.py',
+             'configs/dapfsr/dapfsr_small_17k_celeba-hq2yaleb_damma-3x5_lr-consistent.py',
              'checkpoints/dapfsr_small_celebahq.pth'),
-    WebModel('dapfsr-paper', 'DAP-FSR: DAMMA as in the paper',
-             'configs/dapfsr/dapfsr_small_17k_celeba-hq2yaleb_damma-3x15.py',
+    WebModel('dapfsr-paper', 'DAP-FSR: DAMMA as in the paper (Algorithm 1)',
+             'configs/dapfsr/dapfsr_small_17k_celeba-hq2yaleb_damma-generated-pairs-3x15.py',
              'checkpoints/dapfsr_small_celebahq.pth'),
     WebModel('mtdn', 'MTDN + ASM', 'configs/mtdn/mtdn_small_2k_celeba-hq2yaleb_asm-20x2.py',
              'checkpoints/mtdn_small_celebahq.pth'),

@@ -35,19 +35,22 @@ def test_demo_fast_runs_every_stage_offline(tmp_path, train):
     assert list(rows) == list(ROWS if not train else ROWS[:1] + ROWS[2:4])
     bicubic, source, adapted = (rows[k] for k in (BICUBIC, SOURCE, DAMMA))
     # reference values of `tools/demo.py --fast [--train --lfw]` on the offline LFW faces
-    # (2026-12-06, the 22,000-iteration checkpoint): bicubic is parameter-free and the faces are made with fixed seeds; source
-    # only is the committed checkpoint (update with a new checkpoint), a 20-iteration tiny
-    # model with --train (8.87 dB, far below bicubic: the stages run, nothing more)
+    # (2026-12-06, the 22,000-iteration checkpoint): bicubic is parameter-free and the faces are
+    # made with fixed seeds; source only is the committed checkpoint (update with a new
+    # checkpoint), a 20-iteration tiny model with --train (8.87 dB, far below bicubic: the
+    # stages run, nothing more)
     assert bicubic['PSNR'] == pytest.approx(25.954 if train else 26.298, abs=0.01)
     assert bicubic['SSIM'] == pytest.approx(0.7015 if train else 0.7527, abs=0.001)
     if not train:
         assert source['PSNR'] == pytest.approx(25.075, abs=0.01)
         assert source['SSIM'] == pytest.approx(0.6452, abs=0.001)
-    # the one-shot adaptation on the exemplar moves the model towards the target (committed:
-    # 25.08 -> 25.21 dB, SSIM 0.645 -> 0.648; --train: 8.87 -> 9.07 dB, 0.148 -> 0.153);
-    # a face that ignores the model or an adaptation that adapts nothing gives equal rows
-    for key in ('PSNR', 'SSIM'):
-        assert adapted[key] > source[key], key
+    # DAMMA as Algorithm 1 has it (phi on the generated pairs only, the fast run's 1 x 2 steps)
+    # barely moves the model here (committed: 25.075 -> 25.081 dB, SSIM 0.6452 -> 0.6429;
+    # --train: 8.873 -> 8.835 dB, 0.1485 -> 0.1472), but it does move it: an adaptation that
+    # adapts nothing, or a row that ignores it, gives the source row
+    if not train:  # the committed model; the tiny trained one's 20 iterations are not pinned
+        assert adapted['PSNR'] == pytest.approx(25.081, abs=0.005)
+    assert adapted['PSNR'] != source['PSNR'] and adapted['SSIM'] != source['SSIM']
     grids = list((tmp_path / 'demo').glob('test_*/grid_*.png'))
     assert len(grids) == (6 if train else 10)  # (3 or 5 rows) x 2 target conditions
     for grid in grids:  # exemplar, LR, bicubic, source only, adapted, ground truth when adapted
@@ -76,8 +79,8 @@ def test_demo_default_data_is_the_real_benchmark_where_present(tmp_path, yaleb_r
     assert bicubic['PSNR'] == pytest.approx(21.57, abs=0.01)
     assert bicubic['SSIM'] == pytest.approx(0.580, abs=0.001)
     assert source['PSNR'] == pytest.approx(20.28, abs=0.01)
-    # even the fast run's 1 x 2 adaptation steps move every metric towards the target
-    # (20.28 -> 20.30 dB, SSIM 0.446 -> 0.450, IDSim 0.2412 -> 0.2414)
+    # even the fast run's 1 x 2 steps of DAMMA as Algorithm 1 has it move every metric towards
+    # the target (20.28 -> 20.31 dB, SSIM 0.446 -> 0.449, IDSim 0.241 -> 0.257)
     for key in ('PSNR', 'SSIM', 'IDSim'):
         assert adapted[key] > source[key], key
     # the default row (DAMMA + LR consistency) above bicubic in every metric (22.31 / 0.620 /

@@ -34,7 +34,7 @@ import torch
 from tool_runner import REPO_ROOT
 from required import require_module, skip_or_fail
 
-CONFIG = 'configs/dapfsr/dapfsr_small_17k_celeba-hq2yaleb_damma-3x15_lr-consistent.py'
+CONFIG = 'configs/dapfsr/dapfsr_small_17k_celeba-hq2yaleb_damma-3x5_lr-consistent.py'
 CHECKPOINT = 'checkpoints/dapfsr_small_celebahq.pth'
 FAST = {'adaptation.outer_iters': 1, 'adaptation.inner_iters': 3}
 

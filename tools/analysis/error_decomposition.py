@@ -161,7 +161,8 @@ def main(argv=None):
         upright = UprightWarp(aligner_cfg.affine_aligner, args.aligner).eval()
     faces = {key: [] for key in ('lr', 'hr', 'out', 'true', 'bicubic_aligned_lr', 'estimate', 'uncalibrated',
                                   'istn', 'ceiling', 'adapted_ceiling', *counts)}
-    for split in splits:
+    for number, split in enumerate(splits, 1):
+        print(f'[{number}/{len(splits)}] {split}', flush=True)  # adaptation and fits take minutes
         task = protocol.task(split, args.exemplar_seed)
         exemplars = exemplars_from_samples(model, protocol.exemplars(task))
         calibrate_refiner(model, exemplars)

@@ -39,6 +39,7 @@ from dataclasses import dataclass, field
 import cv2
 import numpy as np
 
+from dapfsr.utils.fileio import as_uint8
 from dapfsr.utils.matlab_resize import matlab_imresize, output_shape, resize_matrix
 
 # crop or photo, by the side of an input against the model's LR side (tools/infer.py, the web
@@ -336,12 +337,6 @@ def as_float(img):
     img = np.asarray(img)
     img = img.astype(np.float32) / 255.0 if img.dtype == np.uint8 else img.astype(np.float32)
     return img[..., None] if img.ndim == 2 else img
-
-
-def as_uint8(img):
-    """float in [0, 1] (or uint8, kept) -> uint8."""
-    img = np.asarray(img)
-    return img if img.dtype == np.uint8 else (np.clip(img, 0, 1) * 255.0).round().astype(np.uint8)
 
 
 def crop_lr_face(img, matrix, lr_size, template_side=TEMPLATE_SIDE):

@@ -30,9 +30,9 @@ from typing import NamedTuple, Optional
 import cv2
 import numpy as np
 
-from dapfsr.utils.fileio import write_png
+from dapfsr.utils.fileio import as_uint8, write_png
 from dapfsr.utils.project_paths import PROJECT_ROOT
-from .photo import CROP_MAX_FACTOR, PHOTO_MIN_FACTOR, as_uint8
+from .photo import CROP_MAX_FACTOR, PHOTO_MIN_FACTOR
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 MAX_PIXELS = 16_000_000

@@ -69,12 +69,16 @@ def torch_save_atomic(obj, path):
         torch.save(obj, f)
 
 
+def as_uint8(img):
+    """An image as float in [0, 1] (or uint8, kept as it is) -> uint8."""
+    img = np.asarray(img)
+    return img if img.dtype == np.uint8 else (np.clip(img, 0, 1) * 255.0).round().astype(np.uint8)
+
+
 def write_png(path, img):
     """``img`` (H, W[, C]) RGB or gray, uint8 or float in [0, 1], as a lossless PNG through
     :func:`atomic_write`; returns ``path``."""
-    img = np.asarray(img)
-    if img.dtype != np.uint8:
-        img = (np.clip(img, 0, 1) * 255.0).round().astype(np.uint8)
+    img = as_uint8(img)
     if img.ndim == 3 and img.shape[2] == 1:
         img = img[..., 0]
     elif img.ndim == 3:

@@ -5,7 +5,7 @@ import cv2
 import numpy as np
 import torch
 
-from dapfsr.utils.fileio import atomic_write
+from dapfsr.utils.fileio import as_uint8, atomic_write
 from dapfsr.utils.matlab_resize import imresize
 
 
@@ -18,9 +18,7 @@ def to_uint8_image(img, size=None):
     if isinstance(img, torch.Tensor):
         img = img.detach().float().cpu().clamp(0, 1).numpy()
         img = img.transpose(1, 2, 0) if img.ndim == 3 else img
-    img = np.asarray(img)
-    if img.dtype != np.uint8:
-        img = (np.clip(img, 0, 1) * 255.0).round().astype(np.uint8)
+    img = as_uint8(img)
     if img.ndim == 2:
         img = img[..., None]
     if img.shape[2] == 1:

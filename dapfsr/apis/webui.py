@@ -14,6 +14,7 @@ The decisions live here; the page (Gradio, the optional ``web`` extra) only call
 Every bad input (a file that is not an image, an empty or too large upload, a photo with no
 face, a cancelled adaptation) becomes a one-line message naming the file, shown in the page.
 """
+import atexit
 import copy
 import functools
 import os
@@ -230,6 +231,8 @@ class WebUI:
                 if not osp.exists(self.work_dir):
                     break
                 time.sleep(0.1)
+            # and once more when the process ends, after the server's last threads have written
+            atexit.register(shutil.rmtree, self.work_dir, True)
 
     def cancel(self, session_id):
         """Ask the session's running adaptation to stop after its current step."""

@@ -1,7 +1,7 @@
 """Paths in configs resolve against the project, whatever folder a tool is run from.
 
 The project's configs name files relative to the project root (``checkpoints/...``,
-``configs/asm/...``, the data root ``../shared/data`` beside the clone). A relative path
+``configs/rain/...``, the data root ``../shared/data`` beside the clone). A relative path
 that does not exist from the working directory but does from the project root is made
 absolute there, so ``cd elsewhere && python ~/dapfsr/tools/test.py ...`` finds them; a path
 that exists from the working directory (a user's own files) is kept. Each path value is

@@ -2,8 +2,8 @@
 # HR): DAMMA's loop (./damma.py: its LR degradation, the exemplar's half of each step) with
 # AdversarialStyleMining in place of latent mixing, as ./asm_small.py does for the small
 # profile. 250 x 2 = 500 model steps, as DAMMA's 10 x 50; each step sees 8 stylised source
-# faces, the same 8 unstylised and the exemplar. RAIN: configs/asm/rain_paper_160k_celeba.py,
-# trained and copied to checkpoints/rain_paper_celeba.pth (configs/asm/README.md).
+# faces, the same 8 unstylised and the exemplar. RAIN: configs/rain/rain_paper_160k_celeba.py,
+# trained and copied to checkpoints/rain_paper_celeba.pth (configs/rain/README.md).
 # The row configs set what is fine-tuned (trainable) and at which rate (lr_phi).
 _base_ = ['./damma.py']
 
@@ -16,7 +16,7 @@ adaptation = dict(
     augmenter=dict(
         _delete_=True,
         type='AdversarialStyleMining',
-        style_network='configs/asm/rain_paper_160k_celeba.py',
+        style_network='configs/rain/rain_paper_160k_celeba.py',
         style_checkpoint='checkpoints/rain_paper_celeba.pth',
         # the source domain's training faces at the paper profile's HR size, as
         # configs/_base_/datasets/celeba.py loads them (MTDN's box)

@@ -18,7 +18,7 @@ adaptation = dict(
     augmenter=dict(
         _delete_=True,
         type='AdversarialStyleMining',
-        style_network='configs/asm/rain_small_20k_celeba-hq.py',
+        style_network='configs/rain/rain_small_20k_celeba-hq.py',
         style_checkpoint='checkpoints/rain_small_celebahq.pth',
         # the source domain's training faces at the small profile's HR size
         source_faces=dict(

@@ -47,7 +47,7 @@ class AdversarialStyleMining(BaseAugmenter):
 
     Args:
         style_network (str | dict): The RAIN model config (:class:`~dapfsr.models.RAIN`),
-            or a config file whose ``model`` it is (e.g. ``configs/asm/rain_small_*.py``).
+            or a config file whose ``model`` it is (e.g. ``configs/rain/rain_small_*.py``).
         style_checkpoint (str): Its trained weights.
         source_faces (dict): Dataset config of source-domain HR faces, whose pipeline
             leaves ``results['gt']`` at the model's HR size (e.g. the source training set

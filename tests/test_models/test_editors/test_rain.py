@@ -17,8 +17,8 @@ from dapfsr.utils import load_model_weights
 from trained_model_tools import logged_scalars, run_tool
 
 REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
-SMALL = osp.join(REPO_ROOT, 'configs', 'asm', 'rain_small_20k_celeba-hq.py')
-PAPER = osp.join(REPO_ROOT, 'configs', 'asm', 'rain_paper_160k_celeba.py')
+SMALL = osp.join(REPO_ROOT, 'configs', 'rain', 'rain_small_20k_celeba-hq.py')
+PAPER = osp.join(REPO_ROOT, 'configs', 'rain', 'rain_paper_160k_celeba.py')
 SMALL_LAYOUT = ((40, 16), 'U', (16, 8), 'U', (8, 8), 'U', (8, 3))
 
 

@@ -2,7 +2,7 @@
 # style = other CelebA-HQ training faces under random photometric jitter (gray, a directional
 # light ramp, gamma, contrast), so that the learnt style distribution reaches gray, dark and
 # side-lit targets such as Extended Yale B; batch 8, 20,000 iterations (README: s/iteration).
-#   OMP_NUM_THREADS=1 python tools/train.py configs/asm/rain_small_20k_celeba-hq.py \
+#   OMP_NUM_THREADS=1 python tools/train.py configs/rain/rain_small_20k_celeba-hq.py \
 #       --work-dir /work/runs/rain_small [--resume]
 _base_ = ['../_base_/models/rain_small.py', '../_base_/datasets/celeba_hq.py', '../_base_/default_runtime.py']
 

@@ -2,8 +2,8 @@
 # training faces at 128 px (MTDN's box, as configs/_base_/datasets/celeba.py), style = other
 # CelebA training faces under the small profile's photometric jitter; batch 8, 160,000
 # iterations, Adam 1e-4 with lr / (1 + 5e-5 iter) (RAIN's train.py). Needs
-# checkpoints/vgg19-dcbb9e9d.pth (torchvision's ImageNet VGG-19), see configs/asm/README.md.
-#   python tools/train.py configs/asm/rain_paper_160k_celeba.py --work-dir work_dirs/rain_paper [--resume]
+# checkpoints/vgg19-dcbb9e9d.pth (torchvision's ImageNet VGG-19), see configs/rain/README.md.
+#   python tools/train.py configs/rain/rain_paper_160k_celeba.py --work-dir work_dirs/rain_paper [--resume]
 _base_ = ['../_base_/models/rain.py', '../_base_/datasets/celeba.py', '../_base_/default_runtime.py']
 
 size = 128

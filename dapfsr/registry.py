@@ -27,13 +27,14 @@ from mmengine.registry import Registry
 
 RUNNERS = Registry('runner', parent=MMENGINE_RUNNERS, locations=['dapfsr.engine'])
 LOOPS = Registry('loop', parent=MMENGINE_LOOPS, locations=['dapfsr.engine'])
-HOOKS = Registry('hook', parent=MMENGINE_HOOKS, locations=['dapfsr.engine', 'dapfsr.adaptation'])
+HOOKS = Registry('hook', parent=MMENGINE_HOOKS, locations=['dapfsr.engine'])
 LOG_PROCESSORS = Registry('log processor', parent=MMENGINE_LOG_PROCESSORS, locations=['dapfsr.engine'])
 
 DATASETS = Registry('dataset', parent=MMENGINE_DATASETS, locations=['dapfsr.datasets'])
 DATA_SAMPLERS = Registry('data sampler', parent=MMENGINE_DATA_SAMPLERS, locations=['dapfsr.datasets'])
 TRANSFORMS = Registry('transform', parent=MMENGINE_TRANSFORMS, locations=['dapfsr.datasets.transforms'])
 
+# dapfsr.adaptation: the augmenters (networks with parameters of their own, e.g. alpha, RAIN)
 MODELS = Registry('model', parent=MMENGINE_MODELS, locations=['dapfsr.models', 'dapfsr.adaptation'])
 MODEL_WRAPPERS = Registry('model wrapper', parent=MMENGINE_MODEL_WRAPPERS, locations=['dapfsr.models'])
 WEIGHT_INITIALIZERS = Registry('weight initializer', parent=MMENGINE_WEIGHT_INITIALIZERS,
@@ -49,6 +50,10 @@ PARAM_SCHEDULERS = Registry('parameter scheduler', parent=MMENGINE_PARAM_SCHEDUL
 
 METRICS = Registry('metric', parent=MMENGINE_METRICS, locations=['dapfsr.evaluation'])
 EVALUATOR = Registry('evaluator', parent=MMENGINE_EVALUATOR, locations=['dapfsr.evaluation'])
+
+# One-shot adaptation: its loops (OneShotAdaptation, DAMMA) and the protocol drawing its tasks
+# (OneShotProtocol); neither is a model nor a dataset, and mmengine has no root registry for them.
+ADAPTATIONS = Registry('adaptation', locations=['dapfsr.adaptation', 'dapfsr.datasets'])
 
 VISUALIZERS = Registry('visualizer', parent=MMENGINE_VISUALIZERS, locations=['dapfsr.visualization'])
 VISBACKENDS = Registry('vis backend', parent=MMENGINE_VISBACKENDS, locations=['dapfsr.visualization'])

@@ -11,7 +11,7 @@ import pytest
 import torch
 from mmengine.config import Config
 
-from dapfsr.registry import DATASETS, MODELS
+from dapfsr.registry import ADAPTATIONS, MODELS
 from dapfsr.utils import load_model_weights
 from infer_tool import run_infer
 from tool_runner import shared_runner
@@ -45,7 +45,7 @@ def one_shot_psnr_here(config, checkpoint):
     from dapfsr.datasets.protocol import protocol_config
     from dapfsr.utils.config import read_config
     cfg = read_config(str(config))
-    protocol = DATASETS.build(protocol_config(cfg))
+    protocol = ADAPTATIONS.build(protocol_config(cfg))
     dataset = protocol.test_dataset(protocol.tasks()[0])
     model = init_model(cfg, str(checkpoint))
     values = []

@@ -13,7 +13,7 @@ default_hooks = dict(
 # GAN configs replace this list with their sample grids.
 custom_hooks = [dict(type='ResultGridHook')]
 
-# Every grid (ResultGridHook, SampleGridHook, the one-shot loop's, DAMMAHook's) and the scalars
+# Every grid (ResultGridHook, SampleGridHook, the one-shot loop's, OneShotAdaptationHook's) and the scalars
 # LoggerHook logs go to each of these backends. FaceSRLocalVisBackend writes the grids where
 # they are documented (grids/val_iter_<n>.png, samples/iter_<n>.png, grid_<mode>_<split>.png,
 # ... in the work dir) and the config and scalars to <work_dir>/<timestamp>/vis_data, as

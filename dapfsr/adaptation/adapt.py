@@ -1,11 +1,11 @@
-"""The one adaptation step every entry point calls: DAMMAHook, OneShotTestLoop, apis.adapt, tools/adapt.py."""
+"""The one adaptation step every entry point calls: OneShotAdaptationHook, OneShotTestLoop, apis.adapt, tools/adapt.py."""
 from typing import NamedTuple
 
 import torch
 from mmengine.logging import print_log
 from mmengine.runner import set_random_seed
 
-from dapfsr.registry import MODELS
+from dapfsr.registry import ADAPTATIONS
 from .delta import save_adapted_parameters
 from .exemplars import Exemplars, exemplars_from_samples, load_exemplar_files
 
@@ -37,7 +37,7 @@ def adapt(model, exemplars, adaptation, seed=0):
     """
     if seed is not None:
         set_random_seed(seed)
-    adaptation = MODELS.build(adaptation) if isinstance(adaptation, dict) else adaptation
+    adaptation = ADAPTATIONS.build(adaptation) if isinstance(adaptation, dict) else adaptation
     exemplars = as_exemplars(model, exemplars, adaptation)
     calibrate_refiner(model, exemplars)
     return Adapted(adaptation, exemplars, adaptation.run(model, exemplars, seed=seed))
@@ -68,7 +68,7 @@ def super_resolve_tensor(model, lr):
 def adapt_and_save(model, exemplars, adaptation, out_file, source_checkpoint, record=None, seed=0):
     """:func:`adapt`, then write the adapted parameters on top of the source checkpoint.
 
-    The step of ``tools/adapt.py`` and :class:`DAMMAHook`: the model (in eval mode) is
+    The step of ``tools/adapt.py`` and :class:`~dapfsr.engine.hooks.OneShotAdaptationHook`: the model (in eval mode) is
     adapted in place and only the tensors the adaptation changed are saved
     (:func:`save_adapted_parameters`), with the adaptation config and ``record`` (what the
     exemplars were) in the file's meta.
@@ -88,7 +88,7 @@ def adapt_and_save(model, exemplars, adaptation, out_file, source_checkpoint, re
     """
     if seed is not None:
         set_random_seed(seed)
-    built = MODELS.build(adaptation)
+    built = ADAPTATIONS.build(adaptation)
     exemplars = as_exemplars(model, exemplars, built)
     model.eval()
     before = super_resolve_tensor(model, exemplars.lr)
@@ -109,11 +109,11 @@ def exemplar_grids(model, adapted, before):
 
     exemplars = adapted.exemplars
     after = super_resolve_tensor(model, exemplars.lr)
-    grids = [('damma_exemplars', [[unit(x) for x in row] for row in zip(exemplars.lr, before, after, exemplars.hr)],
+    grids = [('adaptation_exemplars', [[unit(x) for x in row] for row in zip(exemplars.lr, before, after, exemplars.hr)],
               ['LR', 'source SR', 'adapted SR', 'HR'])]
     augmenter = adapted.adaptation.augmenter
     if augmenter is not None:
         hr, lr = augmenter.generate(model, exemplars, adapted.adaptation.batch_size)
-        grids.append(('damma_generated', [[unit(a), unit(b)] for a, b in zip(lr, hr)],
+        grids.append(('adaptation_generated', [[unit(a), unit(b)] for a, b in zip(lr, hr)],
                       ['generated LR', 'generated HR']))
     return grids

@@ -8,7 +8,7 @@ from mmengine.logging import print_log
 
 from dapfsr.datasets.transforms import image_to_tensor, read_image
 from dapfsr.datasets.transforms.processing import CropAndResize
-from dapfsr.registry import DATASETS
+from dapfsr.registry import ADAPTATIONS
 from dapfsr.utils.matlab_resize import matlab_imresize
 
 
@@ -175,7 +175,7 @@ def one_shot_task(dataset, split, seed=0, num_exemplars=1):
         tuple[OneShotProtocol, OneShotTask]: The protocol, whose dataset
         holds only ``split``, and the task (exemplar and test indices into it).
     """
-    protocol = DATASETS.build(dict(type='OneShotProtocol', dataset=dict(dataset), splits=[split],
+    protocol = ADAPTATIONS.build(dict(type='OneShotProtocol', dataset=dict(dataset), splits=[split],
                                    num_exemplars=num_exemplars, exemplar_seeds=[seed]))
     return protocol, protocol.task(split, seed)
 

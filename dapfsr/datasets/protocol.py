@@ -12,7 +12,7 @@ from typing import List, Tuple
 
 import numpy as np
 
-from dapfsr.registry import DATASETS
+from dapfsr.registry import ADAPTATIONS, DATASETS
 from dapfsr.utils.user_errors import InputError, did_you_mean
 from .base_face_dataset import as_name_list
 from .transforms.seeding import stable_hash
@@ -95,7 +95,7 @@ class OneShotTask:
     test_indices: Tuple[int, ...]
 
 
-@DATASETS.register_module()
+@ADAPTATIONS.register_module()
 class OneShotProtocol:
     """Splits x exemplar seeds of a one-shot domain adaptation benchmark.
 

@@ -55,7 +55,7 @@ def check_cfg_options(cfg, options):
     from mmengine.runner import Runner
     runner_args = set(inspect.signature(Runner.__init__).parameters) - {'self'}
     for full_key in options:
-        node, known = cfg._cfg_dict, []
+        node, known = cfg.to_dict(), []
         for part in full_key.split('.'):
             where = '.'.join(known) or 'the config'
             if isinstance(node, list):
@@ -100,7 +100,7 @@ def config_file(path):
 def read_config(path):
     """:func:`config_file`'s config, its project-relative paths resolved (:mod:`.project_paths`)."""
     cfg = Config.fromfile(config_file(path))
-    resolve_project_paths(cfg._cfg_dict)
+    resolve_project_paths(cfg)
     return cfg
 
 
@@ -111,7 +111,7 @@ def load_config(path, cfg_options=None, work_dir=None):
     if cfg_options:
         check_cfg_options(cfg, cfg_options)
         cfg.merge_from_dict(cfg_options)
-        resolve_project_paths(cfg._cfg_dict)
+        resolve_project_paths(cfg)
     cfg.work_dir = work_dir or cfg.get('work_dir') or osp.join(
         './work_dirs', osp.splitext(osp.basename(path))[0])
     return cfg

@@ -19,8 +19,8 @@ _config_keys = {}  # path as written or resolved -> its config key
 
 
 def resolve_project_paths(node, prefix=''):
-    """Make the project-relative paths of a config (dict / list tree) absolute, in place."""
-    items = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ()
+    """Make the project-relative paths of a config (a Config, dict / list tree) absolute, in place."""
+    items = node.items() if hasattr(node, 'items') else enumerate(node) if isinstance(node, list) else ()
     for key, value in list(items):
         name = f'{prefix}.{key}' if prefix else str(key)
         if isinstance(value, (dict, list)):

@@ -169,8 +169,12 @@ REGISTRY_OF_KEY = {
     'default_hooks': 'hook', 'custom_hooks': 'hook', 'hooks': 'hook',
     'train_cfg': 'loop', 'val_cfg': 'loop', 'test_cfg': 'loop',
     'log_processor': 'log processor', 'visualizer': 'visualizer', 'vis_backends': 'vis backend',
-    'model_wrapper_cfg': 'model wrapper', 'one_shot_protocol': 'dataset',
+    'model_wrapper_cfg': 'model wrapper', 'one_shot_protocol': 'adaptation', 'adaptation': 'adaptation',
+    'augmenter': 'model', 'style_network': 'model', 'source_faces': 'dataset',
 }
+
+# Types renamed since a release: a config naming the old one is told the new name.
+RENAMED_TYPES = {'DAMMAHook': 'OneShotAdaptationHook'}
 
 
 def registries():
@@ -218,6 +222,8 @@ def unknown_type_message(type_name, reg, where=''):
     """``'<where>'DAPEncodr' is not in dapfsr's model registry; did you mean DAPEncoder?'``,
     close matches from ``reg``, else from any registry (naming it)."""
     name = str(type_name).split('.')[-1]
+    if name in RENAMED_TYPES:
+        return f"{where}{type_name!r} is now type='{RENAMED_TYPES[name]}'"
     hint = did_you_mean(name, registry_names(reg))
     if not hint:
         for other in registries():
@@ -246,7 +252,7 @@ def check_config_types(cfg):
             for index, value in enumerate(node):
                 walk(value, path + [str(index)])
 
-    walk(cfg._cfg_dict.to_dict() if hasattr(cfg, '_cfg_dict') else dict(cfg), [])
+    walk(cfg.to_dict() if hasattr(cfg, 'to_dict') else dict(cfg), [])
 
 
 REGISTRY_ERROR = re.compile(r'(\S+) is not in the (?:(\w+)::)?([\w ]+?) registry')

@@ -1,6 +1,6 @@
 """The Runner's visualizer: every picture grid of a run goes to its vis backends.
 
-The hooks (``ResultGridHook``, ``SampleGridHook``, ``DAMMAHook``) and ``OneShotTestLoop``
+The hooks (``ResultGridHook``, ``SampleGridHook``, ``OneShotAdaptationHook``) and ``OneShotTestLoop``
 draw their grids with :func:`make_image_grid` and hand them to ``runner.visualizer`` by
 :func:`add_grid`, each under a name (the TensorBoard tag), a step (the training iteration)
 and the file it is documented to be written to (``out_file``). ``configs/_base_/default_runtime.py``

@@ -1,4 +1,4 @@
-"""tools/adapt.py, and DAMMAHook in an mmengine Runner, with a tiny model and its checkpoint."""
+"""tools/adapt.py, and OneShotAdaptationHook in an mmengine Runner, with a tiny model and its checkpoint."""
 import importlib.util
 import json
 import os.path as osp
@@ -11,7 +11,8 @@ from adaptation_helpers import HR_SIZE, LR_SIZE, TINY_MODEL, build_tiny_model, d
 
 from mmengine.config import Config
 
-from dapfsr.adaptation import DAMMAHook, read_adapted_parameters
+from dapfsr.adaptation import read_adapted_parameters
+from dapfsr.engine.hooks import OneShotAdaptationHook
 from dapfsr.engine import build_runner
 
 REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
@@ -64,7 +65,7 @@ def test_adapt_from_exemplar_files(tmp_path):
     model = build_tiny_model()
     assert set(state) == {f'decoder.{n}' for n, _ in model.decoder.style_modulation_parameters()}
     assert meta['source_checkpoint'] == checkpoint and meta['exemplar_hr'] == [hr, hr]
-    for name in ('damma_exemplars.png', 'damma_generated.png'):
+    for name in ('adaptation_exemplars.png', 'adaptation_generated.png'):
         assert cv2.imread(str(tmp_path / 'work' / name)) is not None
 
 
@@ -105,7 +106,7 @@ def test_adapt_on_a_protocol_split_then_test(tmp_path, yaleb_root):
 
 
 def test_the_tool_the_hook_and_the_one_shot_loop_agree(tmp_path, yaleb_root):
-    """tools/adapt.py (no Runner), DAMMAHook in a Runner and OneShotTestLoop over the saved
+    """tools/adapt.py (no Runner), OneShotAdaptationHook in a Runner and OneShotTestLoop over the saved
     file: the same adapted parameters and the same test numbers for one task."""
     config, checkpoint = write_setup(tmp_path, yaleb=yaleb_root)
     tool_metrics = tmp_path / 'tool.json'
@@ -115,12 +116,12 @@ def test_the_tool_the_hook_and_the_one_shot_loop_agree(tmp_path, yaleb_root):
 
     cfg = Config.fromfile(config)
     cfg.work_dir, cfg.load_from = str(tmp_path / 'hook'), checkpoint
-    cfg.custom_hooks = [dict(type='DAMMAHook', protocol=dict(split='A+000E+00', seed=1))]
+    cfg.custom_hooks = [dict(type='OneShotAdaptationHook', protocol=dict(split='A+000E+00', seed=1))]
     build_runner(cfg).test()
     hook_state, _ = read_adapted_parameters(str(tmp_path / 'hook' / 'adapted_parameters.pth'))
     assert set(hook_state) == set(tool_state)
     assert all(torch.equal(hook_state[k], tool_state[k]) for k in tool_state)
-    assert cv2.imread(str(tmp_path / 'hook' / 'damma_exemplars.png')) is not None
+    assert cv2.imread(str(tmp_path / 'hook' / 'adaptation_exemplars.png')) is not None
 
     cfg = Config.fromfile(config)
     cfg.work_dir, cfg.load_from = str(tmp_path / 'loop'), checkpoint
@@ -136,6 +137,6 @@ def test_the_tool_the_hook_and_the_one_shot_loop_agree(tmp_path, yaleb_root):
 
 def test_hook_needs_exactly_one_exemplar_source():
     with pytest.raises(ValueError, match='exactly one'):
-        DAMMAHook()
+        OneShotAdaptationHook()
     with pytest.raises(ValueError, match='exactly one'):
-        DAMMAHook(exemplar_hr=['a.png'], protocol=dict(split='A+000E+00'))
+        OneShotAdaptationHook(exemplar_hr=['a.png'], protocol=dict(split='A+000E+00'))

@@ -6,9 +6,9 @@ import pytest
 import torch
 from mmengine.config import Config
 
-from dapfsr.adaptation import DAMMA, Exemplars
+from dapfsr.adaptation import DAMMA, Exemplars, OneShotAdaptation
 from dapfsr.datasets import protocol_config
-from dapfsr.registry import MODELS
+from dapfsr.registry import ADAPTATIONS, MODELS
 
 REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 # <source>_<target>_<adaptation>-<outer>x<inner>.py, of every method
@@ -44,7 +44,7 @@ def test_adaptation_config(path, request):
     augmenter = (cfg.adaptation.get('augmenter') or {}).get('type')
     if augmenter == 'AdaINStyleTransfer':
         with pytest.raises(FileNotFoundError, match='AdaIN weights not found'):
-            MODELS.build(cfg.adaptation)
+            ADAPTATIONS.build(cfg.adaptation)
         return
     target = cfg.test_dataloader.dataset.pipeline
     target_hr_size = [t['size'] for t in target if 'gt' in t.get('keys', ())][-1]
@@ -53,12 +53,13 @@ def test_adaptation_config(path, request):
         # come at the target's HR size
         assert cfg.adaptation.augmenter.source_faces.pipeline[-1]['size'] == target_hr_size
         with pytest.raises(FileNotFoundError, match='checkpoint not found'):
-            MODELS.build(cfg.adaptation)
+            ADAPTATIONS.build(cfg.adaptation)
         return
     if augmenter == 'AdversarialStyleMining':  # ASM samples the source training faces
         request.getfixturevalue('celeba_hq_root')
-    damma = MODELS.build(cfg.adaptation)
-    assert isinstance(damma, DAMMA)
+    damma = ADAPTATIONS.build(cfg.adaptation)
+    # Algorithm 1 where the pairs come from mixed latents, the bare loop for every other augmenter
+    assert type(damma) is (DAMMA if augmenter in ('SoftLatentMixing', 'HardLatentMixing') else OneShotAdaptation)
     lr_size = next(t['size'] for t in target if t['type'] == 'MatlabResize' and 'lr' in t['keys'])
     if '_paper_' in path:  # its ImageNet weights (ResNet-50, VGG-19) are not on this machine
         hr_size = target_hr_size

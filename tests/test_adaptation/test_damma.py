@@ -6,8 +6,8 @@ import torch
 from mmengine.runner import set_random_seed
 from adaptation_helpers import DEGRADATION, build_tiny_model, damma_cfg, make_exemplars
 
-from dapfsr.adaptation import DAMMA, Exemplars, HardLatentMixing, SoftLatentMixing
-from dapfsr.registry import MODELS
+from dapfsr.adaptation import DAMMA, Exemplars, HardLatentMixing, OneShotAdaptation, SoftLatentMixing
+from dapfsr.registry import ADAPTATIONS, MODELS
 
 
 def snapshot(model):
@@ -22,7 +22,7 @@ def test_constrained_adaptation_changes_only_phi():
     model = build_tiny_model()
     flags = {n: p.requires_grad for n, p in model.named_parameters()}
     before = snapshot(model)
-    damma = MODELS.build(damma_cfg())
+    damma = ADAPTATIONS.build(damma_cfg())
     damma.run(model, make_exemplars(), seed=0)
     after = model.state_dict()
     phi = phi_names(model)
@@ -36,7 +36,7 @@ def test_constrained_adaptation_changes_only_phi():
 def test_whole_decoder_finetuning_keeps_encoder_and_mapping():
     model = build_tiny_model()
     before = snapshot(model)
-    MODELS.build(damma_cfg(trainable='decoder', outer_iters=1)).run(model, make_exemplars(), seed=0)
+    ADAPTATIONS.build(damma_cfg(trainable='decoder', outer_iters=1)).run(model, make_exemplars(), seed=0)
     after = model.state_dict()
     changed = {k for k in before if not torch.equal(before[k], after[k])}
     assert 'decoder.convs.0.conv.weight' in changed and phi_names(model) <= changed
@@ -46,7 +46,7 @@ def test_whole_decoder_finetuning_keeps_encoder_and_mapping():
 def test_alpha_is_a_sigmoid_in_the_unit_interval_and_restarts_each_outer_iteration():
     model = build_tiny_model()
     exemplars = make_exemplars()
-    damma = MODELS.build(damma_cfg(lr_alpha=50.0, optimizer=dict(type='SGD'), outer_iters=2, inner_iters=4,
+    damma = ADAPTATIONS.build(damma_cfg(lr_alpha=50.0, optimizer=dict(type='SGD'), outer_iters=2, inner_iters=4,
                                    augmenter=dict(type='SoftLatentMixing', alpha_init=0.3)))
     history = damma.run(model, exemplars, seed=0)
     alphas = torch.tensor([r['alpha'] for r in history])
@@ -65,7 +65,7 @@ def test_style_loss_falls_over_the_inner_loop():
     model = build_tiny_model()
     cfg = damma_cfg(outer_iters=2, inner_iters=6, lr_alpha=0.1, lr_phi=1e-3,
                     augmenter=dict(type='SoftLatentMixing', content_weight=0.0))
-    history = MODELS.build(cfg).run(model, make_exemplars(), seed=0)
+    history = ADAPTATIONS.build(cfg).run(model, make_exemplars(), seed=0)
     for outer in range(2):
         style = [r['loss_style'] for r in history if r['outer'] == outer]
         assert style[-1] < 0.85 * style[0]
@@ -75,7 +75,7 @@ def test_style_loss_falls_over_the_inner_loop():
 def test_alpha_step_descends_eq7_with_both_terms():
     model = build_tiny_model()
     cfg = damma_cfg(outer_iters=1, inner_iters=8, lr_alpha=0.05, lr_phi=0.0)  # decoder held fixed
-    history = MODELS.build(cfg).run(model, make_exemplars(), seed=0)
+    history = ADAPTATIONS.build(cfg).run(model, make_exemplars(), seed=0)
     total = [r['loss_content'] + r['loss_style'] for r in history]
     assert total[-1] < total[0]
 
@@ -84,7 +84,7 @@ def test_same_seed_same_phi_other_seed_other_phi():
     results = []
     for seed in (3, 3, 4):
         model = build_tiny_model()
-        MODELS.build(damma_cfg(outer_iters=1)).run(model, make_exemplars(), seed=seed)
+        ADAPTATIONS.build(damma_cfg(outer_iters=1)).run(model, make_exemplars(), seed=seed)
         results.append([p.detach().clone() for _, p in model.decoder.style_modulation_parameters()])
     assert all(torch.equal(a, b) for a, b in zip(results[0], results[1]))
     assert not all(torch.equal(a, b) for a, b in zip(results[0], results[2]))
@@ -93,8 +93,8 @@ def test_same_seed_same_phi_other_seed_other_phi():
 def test_direct_finetuning_uses_the_exemplars_alone():
     model = build_tiny_model()
     before = snapshot(model)
-    damma = MODELS.build(damma_cfg(augmenter=None))
-    assert damma.augmenter is None
+    damma = ADAPTATIONS.build(damma_cfg(type='OneShotAdaptation'))  # no augmenter by default
+    assert type(damma) is OneShotAdaptation and damma.augmenter is None
     history = damma.run(model, make_exemplars(num=2), seed=0)
     assert set(history[0]) == {'outer', 'inner', 'loss_pixel', 'loss_perceptual'}
     changed = {k for k in before if not torch.equal(before[k], model.state_dict()[k])}
@@ -145,7 +145,7 @@ def test_an_adaptation_to_two_exemplars_learns_from_both():
                             ('first replaced', pair(other, first))):
         model = build_tiny_model()
         before = reconstruction_errors(model, exemplars)
-        MODELS.build(damma_cfg(outer_iters=1, inner_iters=3, batch_size=3)).run(model, exemplars, seed=0)
+        ADAPTATIONS.build(damma_cfg(outer_iters=1, inner_iters=3, batch_size=3)).run(model, exemplars, seed=0)
         phis[name] = torch.cat([p.detach().flatten() for _, p in model.decoder.style_modulation_parameters()])
         after = reconstruction_errors(model, exemplars)
         assert (after < 0.95 * before).all(), (name, before.tolist(), after.tolist())
@@ -155,7 +155,7 @@ def test_an_adaptation_to_two_exemplars_learns_from_both():
 
 def test_a_trainable_group_the_model_lacks_is_named():
     with pytest.raises(ValueError, match="cannot adapt 'encoder'.*style_modulation"):
-        MODELS.build(damma_cfg(trainable='encoder')).run(build_tiny_model(), make_exemplars(), seed=0)
+        ADAPTATIONS.build(damma_cfg(trainable='encoder')).run(build_tiny_model(), make_exemplars(), seed=0)
 
 
 @pytest.mark.parametrize('bad, message', [(dict(inner_iters=0), 'inner_iters'),
@@ -163,7 +163,16 @@ def test_a_trainable_group_the_model_lacks_is_named():
                                            'alpha_init')])
 def test_bad_settings_are_named(bad, message):
     with pytest.raises(ValueError, match=message):
-        MODELS.build(damma_cfg(**bad))
+        ADAPTATIONS.build(damma_cfg(**bad))
+
+
+@pytest.mark.parametrize('augmenter', [None, dict(type='ColorStatisticsTransfer')])
+def test_damma_without_latent_mixing_names_the_loop_to_use(augmenter):
+    # Algorithm 1 mixes latents: an old config's DAMMA with no augmenter (direct fine-tuning)
+    # or another augmenter is told the type that runs it
+    with pytest.raises(ValueError, match="type='OneShotAdaptation'"):
+        ADAPTATIONS.build(damma_cfg(augmenter=augmenter))
+    assert type(ADAPTATIONS.build(damma_cfg(type='OneShotAdaptation', augmenter=augmenter))) is OneShotAdaptation
 
 
 def test_augmenter_needs_a_degradation():
@@ -176,7 +185,7 @@ def test_exemplar_weight_splits_eq5_between_generated_and_real_pairs():
     exemplars = make_exemplars(num=2)
     losses = {}
     for weight in (None, 0.0, 0.25, 1.0):
-        damma = MODELS.build(damma_cfg(batch_size=3, exemplar_weight=weight))
+        damma = ADAPTATIONS.build(damma_cfg(batch_size=3, exemplar_weight=weight))
         set_random_seed(0)  # the same generated pairs (latents, affines) for every weight
         damma.augmenter.reset(model, exemplars, 3)
         losses[weight] = {k: v.item() for k, v in damma.phi_loss(model, exemplars).items()}
@@ -189,7 +198,7 @@ def test_exemplar_weight_splits_eq5_between_generated_and_real_pairs():
         # pooled: the batch mean over 3 generated and 2 real pairs
         assert losses[None][name] == pytest.approx(0.6 * generated + 0.4 * real[name].item(), rel=1e-4)
     with pytest.raises(ValueError, match='exemplar_weight'):
-        MODELS.build(damma_cfg(exemplar_weight=1.5))
+        ADAPTATIONS.build(damma_cfg(exemplar_weight=1.5))
 
 
 def test_refined_target_latents_draw_the_exemplar_closer_than_the_projection():
@@ -217,7 +226,7 @@ def test_a_list_of_groups_adapts_their_union_and_nothing_else():
     their running statistics kept."""
     model = build_tiny_model()
     before = snapshot(model)
-    MODELS.build(damma_cfg(trainable=['style_modulation', 'synthesis_bias'], outer_iters=1)).run(
+    ADAPTATIONS.build(damma_cfg(trainable=['style_modulation', 'synthesis_bias'], outer_iters=1)).run(
         model, make_exemplars(), seed=0)
     changed = {k for k, v in model.state_dict().items() if not torch.equal(before[k], v)}
     biases = {k for k in before if k.startswith('decoder.') and (
@@ -228,7 +237,7 @@ def test_a_list_of_groups_adapts_their_union_and_nothing_else():
 
     model = build_tiny_model()
     before = snapshot(model)
-    MODELS.build(damma_cfg(trainable='encoder_norm', outer_iters=1)).run(model, make_exemplars(), seed=0)
+    ADAPTATIONS.build(damma_cfg(trainable='encoder_norm', outer_iters=1)).run(model, make_exemplars(), seed=0)
     changed = {k for k, v in model.state_dict().items() if not torch.equal(before[k], v)}
     norms = {f'encoder.{name}.{p}' for name, m in model.encoder.named_modules()
              if isinstance(m, torch.nn.BatchNorm2d) for p in ('weight', 'bias')}

@@ -7,7 +7,7 @@ from adaptation_helpers import TINY_MODEL, build_tiny_model, damma_cfg, make_exe
 
 from dapfsr.adaptation import load_adapted_parameters, read_adapted_parameters, save_adapted_parameters
 from dapfsr.adaptation.delta import file_sha256
-from dapfsr.registry import MODELS
+from dapfsr.registry import ADAPTATIONS, MODELS
 
 
 @pytest.fixture(scope='module')
@@ -17,7 +17,7 @@ def adapted(tmp_path_factory):
     model = build_tiny_model()
     source = str(root / 'source.pth')
     torch.save(dict(state_dict=model.state_dict(), meta=dict(note='tiny')), source)
-    MODELS.build(damma_cfg(outer_iters=1)).run(model, make_exemplars(), seed=0)
+    ADAPTATIONS.build(damma_cfg(outer_iters=1)).run(model, make_exemplars(), seed=0)
     path = str(root / 'adapted.pth')
     save_adapted_parameters(model, path, source, adaptation=damma_cfg())
     return model, source, path

@@ -1,4 +1,4 @@
-"""ASM (AdversarialStyleMining) behind DAMMA's loop: the mining step, its pairs, and what an
+"""ASM (AdversarialStyleMining) behind the one-shot loop (OneShotAdaptation): the mining step, its pairs, and what an
 adaptation of each kind of model changes."""
 import os.path as osp
 
@@ -7,8 +7,8 @@ import torch
 from mmengine.runner import set_random_seed
 
 from adaptation_helpers import DEGRADATION, damma_cfg
-from dapfsr.adaptation import DAMMA, Exemplars, PipelineDegradation
-from dapfsr.registry import MODELS
+from dapfsr.adaptation import Exemplars, OneShotAdaptation, PipelineDegradation
+from dapfsr.registry import ADAPTATIONS, MODELS
 from dapfsr.utils.matlab_resize import imresize
 from tiny_models import HR_SIZE, LR_SIZE, TINY_DECODER, build_tiny_model
 
@@ -119,10 +119,10 @@ def test_an_asm_adaptation_changes_only_what_its_config_trains(kind, trainable, 
     model.eval()
     exemplars = real_exemplar(celeba_hq_root, model.hr_size)
     before = {k: v.clone() for k, v in model.state_dict().items()}
-    damma = MODELS.build(damma_cfg(outer_iters=2, inner_iters=2, batch_size=2, lr_alpha=1.0, lr_phi=0.05,
-                                   trainable=trainable, augmenter_optimizer=dict(type='SGD'),
-                                   exemplar_weight=0.5,
-                                   augmenter=asm_cfg(rain_checkpoint, celeba_hq_root, model.hr_size)))
+    damma = ADAPTATIONS.build(damma_cfg(type='OneShotAdaptation', outer_iters=2, inner_iters=2, batch_size=2,
+                                        lr_alpha=1.0, lr_phi=0.05, trainable=trainable, augmenter_optimizer=dict(type='SGD'),
+                                        exemplar_weight=0.5,
+                                        augmenter=asm_cfg(rain_checkpoint, celeba_hq_root, model.hr_size)))
     history = damma.run(model, exemplars, seed=0)
     assert [r['inner'] for r in history] == [0, 1, 0, 1]
     # ASM's loop: the sampled style first, the mined one next
@@ -148,7 +148,7 @@ def test_bad_source_faces_are_named(rain_checkpoint, celeba_hq_root):
                      default_args=dict(degradation=DEGRADATION))
 
 
-def test_damma_defaults_the_augmenter_optimizer_to_its_own():
-    damma = DAMMA(outer_iters=1, inner_iters=1, batch_size=1, lr_alpha=0.1, lr_phi=0.1, augmenter=None,
-                  optimizer=dict(type='Adam', betas=(0.5, 0.9)))
-    assert damma.augmenter_optimizer == damma.optimizer
+def test_the_augmenter_optimizer_defaults_to_the_loops_own():
+    loop = OneShotAdaptation(outer_iters=1, inner_iters=1, batch_size=1, lr_alpha=0.1, lr_phi=0.1,
+                             optimizer=dict(type='Adam', betas=(0.5, 0.9)))
+    assert loop.augmenter_optimizer == loop.optimizer

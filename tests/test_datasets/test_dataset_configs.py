@@ -9,7 +9,7 @@ import pytest
 from mmengine.config import Config
 
 from dapfsr.datasets import protocol_config
-from dapfsr.registry import DATASETS
+from dapfsr.registry import ADAPTATIONS, DATASETS
 
 REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 CONFIG_DIR = osp.join(REPO_ROOT, 'configs', '_base_', 'datasets')
@@ -53,7 +53,7 @@ def test_the_yaleb_target_composes_with_each_profile(config, hr_size, yaleb_root
     assert len(dataset) == 380  # 10 light directions x 38 subjects
     out = dataset[0]
     assert out['inputs'].shape == (3, 16, 16) and out['data_samples'].gt_img.shape == (3, hr_size, hr_size)
-    protocol = DATASETS.build(protocol_config(cfg))  # its tasks drawn from the test set
+    protocol = ADAPTATIONS.build(protocol_config(cfg))  # its tasks drawn from the test set
     assert protocol.splits == list(cfg.target_dataset.conditions) and len(protocol.tasks()) == 100
     assert cfg.gray_output
 

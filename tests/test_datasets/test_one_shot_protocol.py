@@ -8,7 +8,7 @@ import pytest
 from mmengine.config import Config
 
 from dapfsr.datasets import ExtendedYaleBDataset, OneShotProtocol
-from dapfsr.registry import DATASETS
+from dapfsr.registry import ADAPTATIONS
 
 PIPELINE = [dict(type='LoadFaceImage'), dict(type='CropAndResize', size=32),
             dict(type='RandomFaceAffine', seed=0), dict(type='MatlabResize', keys='lr', size=8),
@@ -45,7 +45,7 @@ def test_tasks_are_deterministic_and_disjoint(yaleb_cfg):
 
 
 def test_exemplars_and_test_sets_are_datasets(yaleb_cfg):
-    protocol = DATASETS.build(dict(type='OneShotProtocol', dataset=yaleb_cfg, splits=['A+000E+00', 'A-050E+00'],
+    protocol = ADAPTATIONS.build(dict(type='OneShotProtocol', dataset=yaleb_cfg, splits=['A+000E+00', 'A-050E+00'],
                                    exemplar_seeds=[3]))
     task = protocol.task('A-050E+00', 3)
     exemplar, = protocol.exemplars(task)

@@ -5,7 +5,7 @@ import pytest
 from mmengine.config import Config
 
 from dapfsr.datasets import OneShotProtocol, SubjectFolderDataset, protocol_config
-from dapfsr.registry import DATASETS
+from dapfsr.registry import ADAPTATIONS
 
 from fake_face_trees import fake_subject_folders
 
@@ -76,7 +76,7 @@ def test_template_config_gives_one_split_of_every_face(tmp_path, monkeypatch):
         f"          {osp.join(REPO_ROOT, 'configs', '_base_', 'adaptation', 'damma_small.py')!r}]\n"
         "test_dataloader = dict(dataset=dict(_base_.target_dataset, pipeline=_base_.test_pipeline, "
         "_delete_=True))\n")
-    protocol = DATASETS.build(protocol_config(Config.fromfile(str(config))))
+    protocol = ADAPTATIONS.build(protocol_config(Config.fromfile(str(config))))
     assert protocol.splits == ['all'] and len(protocol.tasks()) == 10
     task = protocol.task('all', 0)
     assert len(task.test_indices) == 2 * 2  # two photos (conditions) of each of the other two subjects

@@ -4,7 +4,9 @@ from types import SimpleNamespace
 import cv2
 import pytest
 import torch
+from mmengine.logging import MessageHub
 
+from dapfsr.engine.hooks.result_grid_hook import RESULT_NAME_KEY
 from dapfsr.registry import HOOKS, VISUALIZERS
 from dapfsr.structures import FaceSRDataSample
 from tiny_models import HR_SIZE, LR_SIZE, build_tiny_model
@@ -32,7 +34,8 @@ def test_first_batch_of_test_and_val_runs_becomes_a_grid(tmp_path, with_gt):
     visualizer = VISUALIZERS.build(dict(type='FaceSRVisualizer', name=f'grid_hook_{tmp_path.name}',
                                         vis_backends=[dict(type='FaceSRLocalVisBackend')],
                                         save_dir=str(tmp_path / 'log')))
-    runner = SimpleNamespace(work_dir=str(tmp_path), iter=7, visualizer=visualizer)
+    runner = SimpleNamespace(work_dir=str(tmp_path), iter=7, visualizer=visualizer,
+                             message_hub=MessageHub(f'grid_hook_plain_{tmp_path.name}'))
     hook.after_test_iter(runner, 0, batch, outputs)
     hook.after_test_iter(runner, 1, batch, outputs)  # later batches are not drawn
     hook.after_val_iter(runner, 0, batch, outputs)
@@ -58,8 +61,9 @@ def test_grids_reach_tensorboard_under_their_names(tmp_path):
     visualizer = VISUALIZERS.build(dict(type='FaceSRVisualizer', name=f'grid_hook_tb_{tmp_path.name}',
                                         vis_backends=[dict(type='TensorboardVisBackend')],
                                         save_dir=str(tmp_path / 'log')))
-    runner = SimpleNamespace(work_dir=str(tmp_path), iter=7, visualizer=visualizer,
-                             test_loop=SimpleNamespace(result_name='test_A+000E+00_seed1'))
+    message_hub = MessageHub(f'grid_hook_{tmp_path.name}')
+    message_hub.update_info(RESULT_NAME_KEY, 'test_A+000E+00_seed1')  # as OneShotTestLoop posts it
+    runner = SimpleNamespace(work_dir=str(tmp_path), iter=7, visualizer=visualizer, message_hub=message_hub)
     hook = HOOKS.build(dict(type='ResultGridHook'))
     hook.after_val_iter(runner, 0, batch, outputs)
     hook.after_test_iter(runner, 0, batch, outputs)

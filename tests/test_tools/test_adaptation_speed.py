@@ -1,4 +1,4 @@
-"""tools/benchmarks/adaptation_speed.py: DAMMA's time split into its parts, same result."""
+"""tools/benchmarks/adaptation_speed.py: an adaptation's time split into its parts, same result."""
 import os.path as osp
 import sys
 import time
@@ -11,14 +11,14 @@ sys.path.insert(0, osp.join(osp.dirname(osp.dirname(osp.dirname(osp.abspath(__fi
 import adaptation_speed  # noqa: E402
 from adaptation_helpers import build_tiny_model, damma_cfg, make_exemplars  # noqa: E402
 
-from dapfsr.registry import MODELS  # noqa: E402
+from dapfsr.registry import ADAPTATIONS, MODELS  # noqa: E402
 
 
 def test_parts_cover_the_run_and_leave_the_adaptation_unchanged():
     exemplars = make_exemplars()
     plain = build_tiny_model()
-    MODELS.build(damma_cfg()).run(plain, exemplars, seed=0)
-    model, damma, timer = build_tiny_model(), MODELS.build(damma_cfg()), adaptation_speed.PartTimer()
+    ADAPTATIONS.build(damma_cfg()).run(plain, exemplars, seed=0)
+    model, damma, timer = build_tiny_model(), ADAPTATIONS.build(damma_cfg()), adaptation_speed.PartTimer()
     adaptation_speed.instrument(model, damma, timer)
     start = time.perf_counter()
     damma.run(model, exemplars, seed=0)
@@ -37,9 +37,9 @@ def test_an_asm_row_of_a_baseline_is_timed_by_its_own_parts(tmp_path, celeba_hq_
     rain = tmp_path / 'rain.pth'
     torch.save(dict(state_dict=MODELS.build(TINY_RAIN).state_dict()), rain)
     model = MODELS.build(TINY_MTDN).eval()
-    damma = MODELS.build(damma_cfg(outer_iters=1, inner_iters=2, batch_size=2, lr_alpha=1.0,
-                                   trainable='generator', augmenter_optimizer=dict(type='SGD'),
-                                   augmenter=asm_cfg(str(rain), celeba_hq_root, model.hr_size)))
+    damma = ADAPTATIONS.build(damma_cfg(type='OneShotAdaptation', outer_iters=1, inner_iters=2, batch_size=2,
+                                        lr_alpha=1.0, trainable='generator', augmenter_optimizer=dict(type='SGD'),
+                                        augmenter=asm_cfg(str(rain), celeba_hq_root, model.hr_size)))
     timer = adaptation_speed.PartTimer()
     adaptation_speed.instrument(model, damma, timer)
     damma.run(model, real_exemplar(celeba_hq_root, model.hr_size), seed=0)

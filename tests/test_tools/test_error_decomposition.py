@@ -42,7 +42,7 @@ def test_exemplar_and_ceiling_rows_against_their_own_computation(tmp_path, yaleb
     from dapfsr.apis import init_model
     from dapfsr.datasets import protocol_config
     from dapfsr.models.decoders import fit_latents
-    from dapfsr.registry import DATASETS
+    from dapfsr.registry import ADAPTATIONS
     from dapfsr.utils import load_config
 
     splits = ['A+000E+20', 'A-035E+15']
@@ -77,7 +77,7 @@ def test_exemplar_and_ceiling_rows_against_their_own_computation(tmp_path, yaleb
     cfg = load_config(str(config))
     model = init_model(cfg, str(checkpoint))
     source = {k: v.clone() for k, v in model.state_dict().items()}
-    protocol = DATASETS.build(protocol_config(cfg))
+    protocol = ADAPTATIONS.build(protocol_config(cfg))
     errors, fits, hrs = [], [], []
     for split in splits:
         test = protocol.test_dataset(protocol.task(split, 0))

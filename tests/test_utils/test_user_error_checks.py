@@ -49,6 +49,14 @@ def test_a_type_no_registry_holds_is_named_with_its_key_and_close_matches():
     with pytest.raises(InputError, match=r"^val_evaluator\.0\.type: 'PSRN' is not in dapfsr's metric registry; "
                                          'did you mean PSNR'):
         check_config_types(Config(dict(val_evaluator=[dict(type='PSRN')])))
+    with pytest.raises(InputError, match=r"^adaptation\.type: 'DAMA' is not in dapfsr's adaptation registry; "
+                                         'did you mean DAMMA'):
+        check_config_types(Config(dict(adaptation=dict(type='DAMA', augmenter=dict(type='SoftLatentMixing')))))
+
+
+def test_a_renamed_type_is_told_its_new_name():
+    with pytest.raises(InputError, match=r"^custom_hooks\.0\.type: 'DAMMAHook' is now type='OneShotAdaptationHook'$"):
+        check_config_types(Config(dict(custom_hooks=[dict(type='DAMMAHook', protocol=dict(split='A'))])))
 
 
 def test_mmengine_errors_of_a_config_become_one_line():

@@ -48,7 +48,7 @@ from dapfsr.datasets import protocol_config
 from dapfsr.models.aligners import affine_parameters, degrade, warp
 from dapfsr.models.decoders import fit_latents
 from dapfsr.models.refiners import UprightWarp, project_to_lr, split_lr_band
-from dapfsr.registry import DATASETS
+from dapfsr.registry import ADAPTATIONS
 from dapfsr.setup_env import register_all_modules
 from dapfsr.utils import exit_on_user_error, load_config
 from dapfsr.utils.fileio import atomic_write
@@ -146,7 +146,7 @@ def main(argv=None):
     options = dict(o.split('=', 1) for o in args.cfg_options)
     cfg = load_config(args.config, options or None)
     model = init_model(cfg, args.checkpoint, adapted=args.adapted)
-    protocol = DATASETS.build(protocol_config(cfg))
+    protocol = ADAPTATIONS.build(protocol_config(cfg))
     splits = args.splits or protocol.splits
     counts = list(dict.fromkeys(args.exemplars))
     adaptation = cfg.get('adaptation')

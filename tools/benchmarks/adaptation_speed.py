@@ -1,4 +1,4 @@
-"""Where one-shot adaptation (DAMMA's loop) spends its time: total seconds and each part's share.
+"""Where one-shot adaptation spends its time: total seconds and each part's share.
 
     python tools/benchmarks/adaptation_speed.py CONFIG [CHECKPOINT] [--split A+050E+00] [--seed 0]
         [--cfg-options adaptation.inner_iters=10 ...]
@@ -22,10 +22,10 @@ from contextlib import contextmanager
 import torch
 from mmengine.config import Config, DictAction
 
-from dapfsr.adaptation import DAMMA, calibrate_refiner, exemplars_from_samples
+from dapfsr.adaptation import OneShotAdaptation, calibrate_refiner, exemplars_from_samples
 from dapfsr.apis import init_model
 from dapfsr.datasets import protocol_config
-from dapfsr.registry import DATASETS, MODELS
+from dapfsr.registry import ADAPTATIONS
 
 
 class PartTimer:
@@ -58,31 +58,31 @@ NETWORK_PARTS = {'decoder': 'decoder forward', 'perceptual': 'perceptual forward
                  'encoder': 'encoder forward', 'generator': 'generator forward'}
 
 
-def instrument(model, damma, timer):
-    """Time the parts of ``damma.run`` on ``model`` (instance attributes only: no global patch)."""
+def instrument(model, loop, timer):
+    """Time the parts of ``loop.run`` on ``model`` (instance attributes only: no global patch)."""
     for attr, name in NETWORK_PARTS.items():
         if isinstance(getattr(model, attr, None), torch.nn.Module):
             timer.wrap(getattr(model, attr), 'forward', name)
-    if damma.augmenter is not None:
+    if loop.augmenter is not None:
         # a call looks __call__ up on the type, so replace the attribute, not its method
-        damma.augmenter.degradation = timer.timed(damma.augmenter.degradation, 'LR degradation')
-        if hasattr(damma.augmenter, 'style_network'):
-            timer.wrap(damma.augmenter.style_network, 'stylize', 'style network (stylize)')
+        loop.augmenter.degradation = timer.timed(loop.augmenter.degradation, 'LR degradation')
+        if hasattr(loop.augmenter, 'style_network'):
+            timer.wrap(loop.augmenter.style_network, 'stylize', 'style network (stylize)')
 
-    # DAMMA.step is backward + optimizer step; time it whole and each optimizer's step
+    # OneShotAdaptation.step is backward + optimizer step; time it whole and each optimizer's step
     # inside it; separate_backward takes the latter out after the run
-    timer.wrap(damma, 'step', 'backward')
-    build_optimizer = damma.build_optimizer
+    timer.wrap(loop, 'step', 'backward')
+    build_optimizer = loop.build_optimizer
 
     def timed_optimizer(cfg, params, lr):
         optimizer = build_optimizer(cfg, params, lr)
         timer.wrap(optimizer, 'step', 'optimizer step')
         return optimizer
-    damma.build_optimizer = timed_optimizer
+    loop.build_optimizer = timed_optimizer
 
 
 def separate_backward(timer):
-    """After the run: the 'backward' part timed whole DAMMA steps; take their optimizer steps out."""
+    """After the run: the 'backward' part timed whole loop steps; take their optimizer steps out."""
     timer.seconds['backward'] -= timer.seconds['optimizer step']
 
 
@@ -101,25 +101,25 @@ def main():
         if key not in cfg:
             raise SystemExit(f'{args.config} has no "{key}"')
     model = init_model(cfg, args.checkpoint)
-    protocol = DATASETS.build(protocol_config(cfg))
+    protocol = ADAPTATIONS.build(protocol_config(cfg))
     split = args.split or protocol.splits[0]
     if split not in protocol.splits:
         raise SystemExit(f'split {split!r} is not one of {protocol.splits}')
     exemplars = exemplars_from_samples(model, protocol.exemplars(protocol.task(split, args.seed)))
-    damma = MODELS.build(cfg.adaptation)
-    if not isinstance(damma, DAMMA):
-        raise SystemExit(f'adaptation of {args.config} is {type(damma).__name__}, not DAMMA')
+    loop = ADAPTATIONS.build(cfg.adaptation)
+    if not isinstance(loop, OneShotAdaptation):
+        raise SystemExit(f'adaptation of {args.config} is {type(loop).__name__}, not a OneShotAdaptation')
     timer = PartTimer()
     start = time.perf_counter()
     with timer.part('refiner calibration'):  # as adapt() does first (nothing without a refiner),
         calibrate_refiner(model, exemplars)  # timed before the networks are instrumented
-    instrument(model, damma, timer)
-    damma.run(model, exemplars, seed=args.seed)
+    instrument(model, loop, timer)
+    loop.run(model, exemplars, seed=args.seed)
     total = time.perf_counter() - start
     separate_backward(timer)
-    augmenter = type(damma.augmenter).__name__ if damma.augmenter is not None else 'no augmenter'
-    print(f'\n{type(model).__name__} + {augmenter}: {damma.outer_iters} x {damma.inner_iters} x '
-          f'{damma.batch_size} pairs on {split} (seed {args.seed}), {torch.get_num_threads()} '
+    augmenter = type(loop.augmenter).__name__ if loop.augmenter is not None else 'no augmenter'
+    print(f'\n{type(model).__name__} + {augmenter}: {loop.outer_iters} x {loop.inner_iters} x '
+          f'{loop.batch_size} pairs on {split} (seed {args.seed}), {torch.get_num_threads()} '
           f'thread(s): {total:.1f} s')
     print(f'{"part":28s} {"seconds":>8s} {"share":>6s}')
     for name, seconds in sorted(timer.seconds.items(), key=lambda kv: -kv[1]):

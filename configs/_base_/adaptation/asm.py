@@ -1,6 +1,6 @@
 # ASM (Luo et al., NeurIPS 2020) as the one-shot augmenter, paper profile (16 px LR, 128 px
-# HR): DAMMA's loop (./damma.py: its LR degradation, the exemplar's half of each step) with
-# AdversarialStyleMining in place of latent mixing, as ./asm_small.py does for the small
+# HR): the one-shot loop (OneShotAdaptation) with ./damma.py's settings (its LR degradation, the
+# exemplar's half of each step) and AdversarialStyleMining in place of latent mixing, as ./asm_small.py does for the small
 # profile. 250 x 2 = 500 model steps, as DAMMA's 10 x 50; each step sees 8 stylised source
 # faces, the same 8 unstylised and the exemplar. RAIN: configs/rain/rain_paper_160k_celeba.py,
 # trained and copied to checkpoints/rain_paper_celeba.pth (configs/rain/README.md).
@@ -8,6 +8,7 @@
 _base_ = ['./damma.py']
 
 adaptation = dict(
+    type='OneShotAdaptation',
     outer_iters=250,
     inner_iters=2,
     batch_size=8,

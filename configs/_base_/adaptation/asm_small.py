@@ -1,6 +1,7 @@
 # ASM (Luo et al., NeurIPS 2020) as the one-shot augmenter, small profile (16 px LR, 64 px
-# HR): DAMMA's loop (configs/_base_/adaptation/damma_small.py: its LR degradation, the
-# exemplar's half of each step) with AdversarialStyleMining in place of latent mixing.
+# HR): the one-shot loop (OneShotAdaptation) with configs/_base_/adaptation/damma_small.py's
+# settings (its LR degradation, the exemplar's half of each step) and AdversarialStyleMining in
+# place of latent mixing.
 # ASM's own loop, per iteration: a fresh batch of source faces and a style sampled around
 # the exemplar's; one step on the sampled style, then one on the style moved up the task
 # loss, eps += 20 / L * grad L (SGD at lr 1 on -20 log L: augmenter_optimizer, lr_alpha).
@@ -10,6 +11,7 @@
 _base_ = ['./damma_small.py']
 
 adaptation = dict(
+    type='OneShotAdaptation',
     outer_iters=20,
     inner_iters=2,
     batch_size=4,

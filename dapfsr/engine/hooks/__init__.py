@@ -4,3 +4,4 @@ from .sample_grid_hook import SampleGridHook  # noqa: F401
 from .loss_weight_decay_hook import LossWeightDecayHook  # noqa: F401
 from .style_grid_hook import StyleGridHook  # noqa: F401
 from .checkpoint_hook import AtomicCheckpointHook  # noqa: F401
+from .one_shot_adaptation_hook import OneShotAdaptationHook  # noqa: F401

@@ -7,6 +7,9 @@ from mmengine.hooks import Hook
 from dapfsr.registry import HOOKS
 from dapfsr.visualization import add_grid, sr_grid_rows
 
+# the message-hub key under which a test loop names the grid of the results under way
+RESULT_NAME_KEY = 'result_grid_name'
+
 
 @HOOKS.register_module()
 class ResultGridHook(Hook):
@@ -38,8 +41,8 @@ class ResultGridHook(Hook):
 
     def after_test_iter(self, runner, batch_idx, data_batch=None, outputs=None):
         if batch_idx == 0:
-            # a one-shot benchmark names each task's grid (OneShotTestLoop.result_name)
-            name = getattr(getattr(runner, 'test_loop', None), 'result_name', 'test')
+            # a one-shot benchmark names each task's grid (OneShotTestLoop posts it)
+            name = runner.message_hub.get_info(RESULT_NAME_KEY, 'test')
             self.save_grid(runner, name, data_batch, outputs, f'{name}.png')
 
     @master_only

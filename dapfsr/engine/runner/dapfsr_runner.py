@@ -1,4 +1,5 @@
 """mmengine's Runner with dapfsr's checkpoint rules: checked loading, atomic saving."""
+import inspect
 import itertools
 import logging
 import os
@@ -50,12 +51,27 @@ class DapfsrRunner(Runner):
     - ``num_workers=0`` turns ``persistent_workers`` off (torch refuses the pair).
     - ``adapted_parameters`` (a file of ``tools/adapt.py``) in the config is applied on
       top of ``load_from`` when that is loaded (``tools/test.py --adapted``).
+
+    Private state of mmengine's Runner is read in two places only, where no public
+    attribute answers (checked on mmengine 0.10.7, pinned in requirements/runtime.txt):
+    ``_train_loop`` (whether the train loop is built yet) and ``_timestamp`` (the run
+    folder's name, which ``setup_env`` makes unique). Which checkpoint to load and whether
+    it is loaded are this class's own attributes, from the ``load_from`` and ``resume``
+    arguments.
     """
+
+    def __init__(self, *args, **kwargs):
+        arguments = inspect.signature(Runner.__init__).bind(self, *args, **kwargs).arguments
+        super().__init__(*args, **kwargs)
+        self.checkpoint_to_load = arguments.get('load_from')
+        self.resume_requested = bool(arguments.get('resume', False))
+        self.checkpoint_loaded = self.adapted_loaded = False
 
     @property
     def iter(self):
         # mmengine builds the train loop, and with it the source training set, to answer this:
-        # testing, adapting and inferring must need only the target data
+        # testing, adapting and inferring must need only the target data (private: the public
+        # train_loop property builds it)
         return self._train_loop.iter if isinstance(self._train_loop, BaseLoop) else 0
 
     @property
@@ -68,7 +84,7 @@ class DapfsrRunner(Runner):
 
     def setup_env(self, env_cfg):
         super().setup_env(env_cfg)
-        self._timestamp = self._claim_run_folder(self._timestamp)
+        self._timestamp = self._claim_run_folder(self.timestamp)  # private: timestamp has no setter
 
     def _claim_run_folder(self, timestamp):
         """The name of this run's folder ``WORK_DIR/<name>`` (log, metrics JSON, dumped config):
@@ -77,11 +93,11 @@ class DapfsrRunner(Runner):
         and broadcast to the other ranks."""
         name = None
         if self.rank == 0:
-            os.makedirs(self._work_dir, exist_ok=True)
+            os.makedirs(self.work_dir, exist_ok=True)
             for number in itertools.count(1):
                 name = timestamp if number == 1 else f'{timestamp}_{number}'
                 try:
-                    os.mkdir(osp.join(self._work_dir, name))
+                    os.mkdir(osp.join(self.work_dir, name))
                     break
                 except FileExistsError:
                     continue
@@ -104,26 +120,37 @@ class DapfsrRunner(Runner):
             # mmengine's resume() would run this text as Python (Config.fromstring)
             checkpoint['meta'] = {k: v for k, v in meta.items() if k != 'config'}
         self.call_hook('after_load_checkpoint', checkpoint=checkpoint)
-        self._has_loaded = True
+        self.checkpoint_loaded = True  # resume() loads through here too
         self.logger.info(f'Load checkpoint from {filename}')
         return checkpoint
 
     def load_or_resume(self):
-        if self._resume and self._load_from is None and not self._has_loaded:
+        """mmengine's rule (resume from ``load_from``, or from the run's newest checkpoint
+        without one; else load ``load_from``), with :meth:`find_resume_checkpoint` in place
+        of mmengine's ``last_checkpoint`` lookup; then the ``adapted_parameters`` on top."""
+        if not self.checkpoint_loaded:
+            self.load_or_resume_checkpoint()
+        adapted = self.cfg.get('adapted_parameters')
+        if adapted and not self.adapted_loaded:
+            load_adapted_parameters(self.unwrapped_model, adapted, source_checkpoint=self.checkpoint_to_load)
+            self.adapted_loaded = True
+            self.logger.info(f'Load adapted parameters from {adapted}')
+
+    def load_or_resume_checkpoint(self):
+        if self.resume_requested and self.checkpoint_to_load is None:
             found = self.find_resume_checkpoint()
             if found is None:
                 self.logger.info(f'--resume: no checkpoint in {self.work_dir}: training starts '
                                  'at iteration 0')
-                self._resume = False
+                self.resume_requested = False
             else:
                 self.logger.info(f'Auto resumed from the latest checkpoint {found}.')
-                self._load_from = found
-        super().load_or_resume()
-        adapted = self.cfg.get('adapted_parameters')
-        if adapted and not getattr(self, '_adapted_loaded', False):
-            load_adapted_parameters(self.unwrapped_model, adapted, source_checkpoint=self._load_from)
-            self._adapted_loaded = True
-            self.logger.info(f'Load adapted parameters from {adapted}')
+                self.checkpoint_to_load = found
+        if self.checkpoint_to_load is not None:
+            if self.resume_requested:
+                self.resume(self.checkpoint_to_load)
+            else:
+                self.load_checkpoint(self.checkpoint_to_load)
 
     def checkpoint_files(self):
         """The checkpoints of this run's CheckpointHook (``iter_N.pth`` / ``epoch_N.pth`` in
@@ -223,9 +250,9 @@ class DapfsrRunner(Runner):
         """mmengine's ``train()``; first refuses a ``load_from`` that this run would write over
         (``WORK_DIR/iter_N.pth`` trained anew from iteration 0), and warns when the work dir
         holds checkpoints of an earlier run that a new run will replace."""
-        if not self._resume and not self._has_loaded:
+        if not self.resume_requested and not self.checkpoint_loaded:
             existing = self.checkpoint_files()
-            source = self._load_from
+            source = self.checkpoint_to_load
             hit = next((p for p in existing if source and same_file(p, source)), None)
             if hit:
                 raise CheckpointError(
@@ -242,7 +269,7 @@ class DapfsrRunner(Runner):
 
     def test(self):
         trained = checkpoint_keys(self.unwrapped_model)
-        if trained and self._load_from is None:
+        if trained and self.checkpoint_to_load is None:
             raise CheckpointError(f'{type(self.unwrapped_model).__name__} has {len(trained)} trained '
                                   'tensors and no checkpoint was given (load_from / CHECKPOINT)')
         return super().test()

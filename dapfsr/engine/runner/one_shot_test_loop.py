@@ -13,7 +13,8 @@ from dapfsr.adaptation import (adapt, adapted_parameters_path, calibrate_refiner
                                load_adapted_parameters)
 from dapfsr.evaluation.results_table import configured_metrics, summarize, write_results
 from dapfsr.datasets import protocol_config
-from dapfsr.registry import DATASETS, LOOPS
+from dapfsr.engine.hooks.result_grid_hook import RESULT_NAME_KEY
+from dapfsr.registry import ADAPTATIONS, LOOPS
 from dapfsr.visualization import add_grid, sr_grid_rows
 
 MODES = ('source_only', 'adapt', 'deltas')
@@ -78,7 +79,7 @@ class OneShotTestLoop(BaseLoop):
                 raise KeyError(f'OneShotTestLoop(mode={mode!r}) needs "{key}" '
                                f'({cfg.filename or "the config"} has none)')
         self.mode, self.adaptation, self.deltas_dir = mode, adaptation, deltas_dir
-        self.protocol = DATASETS.build(protocol)
+        self.protocol = ADAPTATIONS.build(protocol)
         self.tasks = self.protocol.tasks()[:max_tasks]
         self.batch_size = dataloader.get('batch_size', 16) if isinstance(dataloader, dict) else \
             dataloader.batch_size
@@ -88,7 +89,6 @@ class OneShotTestLoop(BaseLoop):
         self.out = out or osp.join(runner.work_dir, f'results_{mode}')
         self.grid_faces = grid_faces
         self.unrefined_row = unrefined_row
-        self.result_name = 'test'  # ResultGridHook names its grid by the task under way
         self.dataloader = None  # the current task's
 
     def run(self):
@@ -148,13 +148,14 @@ class OneShotTestLoop(BaseLoop):
             if getattr(model, 'refiner', None) is not None:  # it learns the target from the exemplar
                 calibrate_refiner(model, exemplars_from_samples(model, self.protocol.exemplars(task)))
         model.eval()
-        self.result_name = f'test_{task.split}_seed{task.seed}'
+        grid_name = f'test_{task.split}_seed{task.seed}'
+        self.runner.message_hub.update_info(RESULT_NAME_KEY, grid_name)
         metrics, (batch, outputs) = self.evaluate(model, test_set)
         head = dict(split=task.split, seed=task.seed, exemplars=list(task.exemplar_subjects),
                     num_test=len(task.test_indices))
         record, unrefined = dict(head, **metrics), None
         if self.unrefined_row and getattr(model, 'refiner', None) is not None:
-            self.result_name += '_unrefined'
+            self.runner.message_hub.update_info(RESULT_NAME_KEY, grid_name + '_unrefined')
             with model.unrefined():
                 unrefined = dict(head, **self.evaluate(model, test_set)[0])
         if not with_grid:

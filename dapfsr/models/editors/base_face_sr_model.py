@@ -18,7 +18,7 @@ class BaseFaceSRModel(BaseModel):
     (trainable models). ``self_loading_modules`` names the sub-modules that load
     their own pretrained weights when built, which a checkpoint may leave out.
 
-    One-shot adaptation (``dapfsr.adaptation``: DAMMA's loop with any augmenter) fine-tunes
+    One-shot adaptation (``dapfsr.adaptation.OneShotAdaptation``, with any augmenter) fine-tunes
     a model through :meth:`adaptation_parameter_groups` (what a config's ``trainable`` may
     name), :meth:`adaptation_forward` (SR with gradients) and :meth:`adaptation_loss`;
     :attr:`hr_size` is the side of its exemplar HR faces. The latent-code augmenters

@@ -1,22 +1,21 @@
-"""DAMMA inside an mmengine Runner: adapt the loaded model before it is tested."""
+"""One-shot adaptation inside an mmengine Runner: adapt the loaded model before it is tested."""
 import os.path as osp
 
 from mmengine.hooks import Hook
 from mmengine.model import is_model_wrapper
 
 from dapfsr.datasets import protocol_config
+from dapfsr.adaptation import adapt_and_save, exemplar_grids, file_exemplars, protocol_exemplars
 from dapfsr.registry import HOOKS
 from dapfsr.visualization import add_grid
-from .adapt import adapt_and_save, exemplar_grids
-from .exemplars import file_exemplars, protocol_exemplars
 
 
 @HOOKS.register_module()
-class DAMMAHook(Hook):
+class OneShotAdaptationHook(Hook):
     """Adapt the Runner's model to a target domain (Algorithm 1) before testing.
 
     In ``before_test`` (the checkpoint is loaded by then) it builds the
-    adaptation from the config's ``adaptation`` dict (e.g. :class:`DAMMA`),
+    adaptation from the config's ``adaptation`` dict (e.g. :class:`~dapfsr.adaptation.DAMMA`),
     runs it on the exemplars, saves the adapted parameters on top of the
     source checkpoint (:func:`adapt_and_save`, the step ``tools/adapt.py`` runs
     without a Runner) and lets the test loop evaluate the adapted model. Add it to a
@@ -40,7 +39,7 @@ class DAMMAHook(Hook):
         seed (int, optional): Seed of the adaptation; default the Runner's seed.
         save_samples (bool): Write PNG grids of the exemplars (LR, SR before,
             SR after, HR) and of generated pairs into the work dir
-            (``damma_exemplars.png``, ``damma_generated.png``), by the Runner's
+            (``adaptation_exemplars.png``, ``adaptation_generated.png``), by the Runner's
             visualizer (images of those names; TensorBoard too where configured).
     """
 
@@ -49,7 +48,7 @@ class DAMMAHook(Hook):
     def __init__(self, exemplar_hr=None, exemplar_lr=None, protocol=None, adaptation=None,
                  out_file=None, source_checkpoint=None, seed=None, save_samples=True):
         if bool(exemplar_hr) == (protocol is not None):
-            raise ValueError('DAMMAHook needs exemplar files (exemplar_hr) or a protocol split, '
+            raise ValueError('OneShotAdaptationHook needs exemplar files (exemplar_hr) or a protocol split, '
                              'exactly one of the two')
         if exemplar_lr and not exemplar_hr:
             raise ValueError('exemplar_lr given without exemplar_hr')
@@ -73,11 +72,11 @@ class DAMMAHook(Hook):
             return file_exemplars(self.exemplar_hr, self.exemplar_lr)
         cfg = dict(self.protocol)
         if 'split' not in cfg:
-            raise KeyError('DAMMAHook protocol needs a "split" (a condition of the target dataset)')
+            raise KeyError('OneShotAdaptationHook protocol needs a "split" (a condition of the target dataset)')
         dataset = cfg.get('dataset') or protocol_config(runner.cfg)['dataset']
         samples, record, task = protocol_exemplars(dataset, cfg['split'], cfg.get('seed', 0),
                                                    cfg.get('num_exemplars', 1))
-        runner.logger.info(f'DAMMA exemplars of split {task.split}, seed {task.seed}: '
+        runner.logger.info(f'Exemplars of split {task.split}, seed {task.seed}: '
                            f'subjects {list(task.exemplar_subjects)}')
         return samples, record
 
@@ -89,7 +88,7 @@ class DAMMAHook(Hook):
                            '(e.g. dict(type="DAMMA", ...))')
         source = self.source_checkpoint or runner.cfg.get('load_from')
         if not source:
-            raise ValueError('DAMMAHook needs the source checkpoint (load_from) to save the '
+            raise ValueError('OneShotAdaptationHook needs the source checkpoint (load_from) to save the '
                              'adapted parameters on top of')
         model = runner.model.module if is_model_wrapper(runner.model) else runner.model
         seed = self.seed if self.seed is not None else runner.seed

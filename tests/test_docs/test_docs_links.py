@@ -5,10 +5,14 @@
   exception is the documented default data root, ``$DAPFSR_DATA_ROOT`` = the shared
   folder's ``data`` subfolder: data sets are not shipped with the code.
 - In README.md, docs/*.md and configs/*/README.md, every relative link and every named
-  repository path ``configs/...py``, ``docs/...md``, ``tools/...py`` exists (``{a,b}`` is
-  expanded, ``*`` must match some file; ``<...>``, ``CONFIG`` and ``...`` are placeholders
-  and not checked); a config README's bare config names (```name.py```, ```_suffix.py```)
-  name files of that folder (or of configs/); anchors into Markdown files exist.
+  repository path (``configs/``, ``docs/``, ``tools/``, ``dapfsr/``, ``checkpoints/``,
+  ``tests/``, in backticks or plain text) exists (``{a,b}`` is expanded, ``*`` must match some
+  file; ``<...>``, ``CONFIG``, ``CKPT``, ``WORK_DIR`` and ``...`` are placeholders and not
+  checked; files a reader provides are listed in ``USER_PROVIDED``); a config README's bare
+  config names (```name.py```, ```_suffix.py```) name files of that folder (or of configs/);
+  anchors into Markdown files exist.
+- The same for the repository paths that the configs (configs/**/*.py: comments and strings)
+  name.
 """
 import fnmatch
 import glob
@@ -28,14 +32,27 @@ OUTSIDE = re.compile('|'.join([
     re.escape('..' + '/shared') + r'(?!/data\b)',
     re.escape('..' + '\\shared'),
 ]))
-REPO_PATH = re.compile(
-    r'(?<![\w./\\-])((?:configs|docs|tools)/[\w.\-/{},*<>+]*?\.(?:py|md))(?![\w.])')
+REPO_PATH = re.compile(r'(?<![\w./\\$-])((?:configs|docs|tools|dapfsr|checkpoints|tests)/'
+                       r'[\w.\-/{},*<>+]*[\w/*}])')
 LINK = re.compile(r'(?<!!)\[[^\]]*\]\(([^()\s]+)\)')
 INLINE_CODE = re.compile(r'`([^`\n]+)`')
 DOC_ANCHOR = re.compile(r'(?<![\w./-])(docs/[\w.-]+\.md)#([\w-]+)')
-PLACEHOLDERS = ('<', 'CONFIG', '...')
+PLACEHOLDERS = ('<', 'CONFIG', 'CKPT', 'WORK_DIR', '...')
 # Files a document tells the reader to write (a tutorial's example), so not in the repository.
 TO_BE_WRITTEN = {'configs/dapfsr/dapfsr_small_17k_celeba-hq2my-faces_damma-3x15.py'}
+# Weights the reader provides (downloads, converts or trains elsewhere): the paper profile's
+# and the weightless rows' files, named by configs and docs but not shipped.
+USER_PROVIDED = {
+    'checkpoints/resnet50-0676ba61.pth',  # torchvision's ImageNet ResNet-50 (paper encoder)
+    'checkpoints/vgg19-dcbb9e9d.pth',  # torchvision's ImageNet VGG-19 (paper losses, RAIN)
+    'checkpoints/stylegan2_celeba128.pth',  # the paper profile's decoder, trained on a GPU
+    'checkpoints/stylegan2_multipie128.pth',  # the same on Multi-PIE
+    'checkpoints/rain_paper_celeba.pth',  # the paper profile's RAIN (configs/rain/README.md)
+    'checkpoints/FaceQnet_v1.pth',  # FIQ's weights, converted from FaceQnet's Keras release
+    'checkpoints/adain',  # pytorch-AdaIN's released weights (Table 3's AdaIN rows):
+    'checkpoints/adain/decoder.pth',
+    'checkpoints/adain/vgg_normalised.pth',
+}
 
 
 @pytest.fixture(autouse=True)
@@ -72,10 +89,11 @@ def outside_references(text):
 
 
 def expand_braces(pattern):
-    """'a_{b,c}-{d,e}.py' -> the four names (no nesting)."""
+    """'a_{b,c}-{d,e}.py' -> the four names (no nesting); a brace left open (its list goes on
+    past a space or a line end) gives its first option."""
     match = re.search(r'\{([^{}]*)\}', pattern)
     if not match:
-        return [pattern]
+        return [pattern.replace('{', '')]
     return [name for option in match.group(1).split(',')
             for name in expand_braces(pattern[:match.start()] + option + pattern[match.end():])]
 
@@ -121,15 +139,27 @@ def dead_paths(path, text, read_text=read):
             problems.append(f'link to a missing file: ({target})')
         elif anchor and missing_anchor(target_path, anchor, read_text):
             problems.append(f'link to a missing heading: ({target})')
+    problems += dead_repository_paths(text)
+    if re.fullmatch(r'configs/[^/]+/README\.md', path):
+        problems += dead_config_names(folder, text)
+    return problems
+
+
+def dead_repository_paths(text):
+    """The repository paths that ``text`` names and that do not exist."""
+    problems = []
     for name in REPO_PATH.findall(text):
         if any(p in name for p in PLACEHOLDERS):
             continue
         for candidate in expand_braces(name):
-            if candidate not in TO_BE_WRITTEN and not _exists_pattern(candidate):
+            candidate = candidate.rstrip('/')
+            if candidate not in TO_BE_WRITTEN | USER_PROVIDED and not _exists_pattern(candidate):
                 problems.append(f'missing repository path: {candidate}')
-    if re.fullmatch(r'configs/[^/]+/README\.md', path):
-        problems += dead_config_names(folder, text)
     return problems
+
+
+def config_files():
+    return sorted(glob.glob('configs/**/*.py', root_dir=REPO_ROOT, recursive=True))
 
 
 def dead_config_names(folder, text):
@@ -172,6 +202,11 @@ def test_documents_name_only_existing_files_and_headings():
     assert not problems, '\n'.join(problems)
 
 
+def test_configs_name_only_existing_files():
+    problems = [f'{path}: {p}' for path in config_files() for p in dead_repository_paths(read(path))]
+    assert not problems, '\n'.join(problems)
+
+
 def test_doc_anchors_cited_in_code_and_documents_exist():
     problems = [f'{path}: {p}'
                 for path in tracked_text_files() for p in dead_doc_anchors(read(path))]
@@ -197,6 +232,14 @@ def test_the_checks_catch_what_they_are_for():
     assert dead_paths('README.md', '`configs/dapfsr/dapfsr_{paper_100k_celeba,small_1k}2yaleb.py`')
     assert not dead_paths(
         'README.md', '`tools/train.py CONFIG`, `configs/<method>/<name>.py`, `configs/*/README.md`')
+    assert dead_paths('README.md', 'weights: checkpoints/no_such_model.pth, see tests/no_such/')
+    assert dead_paths('docs/results.md', 'the code is `dapfsr/models/no_such_editor.py`')
+    assert dead_repository_paths("# Needs checkpoints/{no_such.pth, vgg19-dcbb9e9d.pth,")
+    assert dead_repository_paths("load_from = 'checkpoints/no_such.pth'  # configs/no_such/")
+    assert not dead_repository_paths(
+        "# checkpoints/vgg19-dcbb9e9d.pth (torchvision's), checkpoints/adain/, dapfsr/utils/, "
+        "tests/test_docs/, CKPT, WORK_DIR/iter_1.pth, work_dirs/x/configs/none.py, "
+        "$DAPFSR_DATA_ROOT/configs/none, ../../docs/none.md, checkpoints/<name>.pth.")
     assert dead_doc_anchors('(docs/baselines.md' + '#no-such-heading)')
     assert not dead_doc_anchors('(docs/baselines.md#asm-loop)')
     assert heading_anchors('## The LR protocol (sec. 5.2, "following MTDN")\n## A\n## A') == {

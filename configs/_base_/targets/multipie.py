@@ -1,6 +1,7 @@
 # CMU Multi-PIE as a target domain (e.g. CelebA -> Multi-PIE): one split per camera x
 # flash condition, neutral expression only (the paper does not list its 10; these are
-# the frontal camera 05_1 under seven flashes, and three other views under flash 07).
+# the frontal camera 05_1 under seven flashes, and three other views under flash 07:
+# docs/datasets.md, "The evaluated splits", says why).
 # Composed with a source config as configs/_base_/targets/yaleb.py says. The frames are
 # not face-aligned: the annotation file written by
 #   python tools/dataset_converters/multipie.py DATA_ROOT --boxes BOXES.csv --out DATA_ROOT/multipie_faces.json

@@ -1,0 +1,10 @@
+# Table 1, CelebA -> Multi-PIE: DAP-FSR's source-only row, paper profile. The source model
+# dapfsr_paper_100k_celeba.py tested on CMU Multi-PIE without adaptation, the target faces made as
+# its test faces (128 px HR, 16 px LR), as in dapfsr_paper_100k_celeba2yaleb.py.
+#   python tools/test.py configs/dapfsr/dapfsr_paper_100k_celeba2multipie.py CKPT [--one-shot source_only]
+_base_ = ['./dapfsr_paper_100k_celeba.py', '../_base_/targets/multipie.py',
+          '../_base_/evaluation/table1.py']
+
+test_dataloader = dict(dataset=dict(_base_.target_dataset, pipeline=_base_.test_pipeline, _delete_=True))
+benchmark_name = 'CelebA -> Multi-PIE'
+test_evaluator = _base_.table1_metrics  # Table 1's (configs/_base_/evaluation/table1.py)

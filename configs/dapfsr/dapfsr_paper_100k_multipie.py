@@ -1,0 +1,14 @@
+# DAP-FSR encoder training, paper profile, on CMU Multi-PIE: the source model of Table 1's
+# Multi-PIE -> Extended Yale B. dapfsr_paper_100k_celeba.py with Multi-PIE's neutral frames
+# (configs/_base_/datasets/multipie_source.py) in place of CelebA, and the frozen decoder
+# trained on them (configs/stylegan2/stylegan2_multipie128.py): DAMMA mixes source latents,
+# so the decoder's latent space must be the source domain's. Validation: the first 2000
+# frames (Multi-PIE has no official partition).
+#   python tools/train.py configs/dapfsr/dapfsr_paper_100k_multipie.py
+_base_ = ['./dapfsr_paper_100k_celeba.py', '../_base_/datasets/multipie_source.py']
+
+train_dataloader = dict(dataset=dict(_base_.source_dataset, pipeline=_base_.train_pipeline, _delete_=True))
+val_dataloader = dict(dataset=dict(_base_.source_dataset, test_mode=True, indices=2000,
+                                   pipeline=_base_.test_pipeline, _delete_=True))
+test_dataloader = val_dataloader
+model = dict(decoder_checkpoint='checkpoints/stylegan2_multipie128.pth')

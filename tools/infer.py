@@ -1,59 +1,34 @@
 """Super-resolve a folder of LR faces or of whole photos, one PNG per input.
 
     python tools/infer.py CONFIG [CHECKPOINT] INPUT_DIR OUTPUT_DIR [--adapted DELTA] \
-        [--recursive] [--batch-size N] [--device cpu|cuda[:i]] \
+        [--recursive] [--batch-size N] [--device cpu|cuda[:i]] [--skip-existing] \
         [--detect | --no-detect] [--save-crops] [--side-by-side] [--photo-scale K] \
-        [--min-face-size PX] [--as-drawn] [--gray] [--cfg-options KEY=VALUE ...]
-    python tools/infer.py --demo-photo photos/astronaut.png [--demo-face-size 20]
+        [--min-face-size PX] [--large-faces] [--as-drawn] [--gray] [--cfg-options KEY=VALUE ...]
 
     python tools/infer.py configs/dapfsr/dapfsr_small_17k_celeba-hq.py \
         checkpoints/dapfsr_small_celebahq.pth lr_faces/ sr_faces/    # 16x16 in, 64x64 out
     python tools/infer.py configs/bicubic/bicubic_x4_celeba-hq.py lr_faces/ sr_faces/
 
-Output names: the input's path relative to INPUT_DIR plus ``.png`` (``a.jpg`` ->
-``a.jpg.png``, ``sub/b.png`` -> ``sub/b.png.png`` with ``--recursive``), so two
-inputs never share an output. Each PNG is written to a hidden temporary file in its
-folder and renamed into place: a killed run leaves no partial image under a final name.
-An output that exists (an earlier run's) is replaced, and the summary says how many were;
-``--skip-existing`` keeps them and processes only the inputs without an output (to finish an
-interrupted run). No output is ever written over an input (an image, CONFIG, CHECKPOINT or
-``--adapted``): such a run stops before the model is loaded.
-
-Face crops are brought to the model's LR size (``lr_size_of``) with MATLAB bicubic;
-non-square, larger and smaller inputs are reported, as are files that are not
-images and, without ``--recursive``, unread subfolders. Photos
-(:mod:`dapfsr.apis.photo`): each face found is aligned to the training crop,
-super-resolved and blended back into the photo, enlarged ``--photo-scale`` times;
-``--save-crops`` adds ``NAME.faceI.lr.png`` / ``NAME.faceI.sr.png``, ``--side-by-side``
-``NAME.compare.png`` (input, bicubic, ours). Which inputs are photos: ``--detect`` all,
-``--no-detect`` none; by default those larger than twice the LR side in which a face
-is found, and any larger than 8 x the LR side (a photo with no face is written
-unchanged, with a message); the others are face crops. Exit status: 0 when every
-image was written (or kept by ``--skip-existing``); 1 when any was skipped or not written
-(each named, with the reason), or the model could not be loaded; 2 for bad arguments.
+The work is :func:`dapfsr.apis.super_resolve_folder`'s (output names, crops or photos, no
+output over an input); this tool parses the arguments, loads the model and says what was done.
+The demo photo: ``tools/misc/demo_photo.py``.
 """
 import argparse
-import os
 import os.path as osp
 import sys
 
-import cv2
-import numpy as np
 import torch
 from mmengine.config import DictAction
 from tqdm import tqdm
 
-from dapfsr.apis import init_model, prepare_lr_face, super_resolve
-from dapfsr.apis.inference import lr_size_of
-from dapfsr.apis.photo import (CROP_MAX_FACTOR, PHOTO_MIN_FACTOR, DetectorUnavailable, MTCNN,
-                               compare_panel, demo_photo, super_resolve_photo)
-from dapfsr.datasets.transforms.loading import read_image
+from dapfsr.apis import init_model, plan_folder, super_resolve_folder
+from dapfsr.apis.folder import IMAGE_EXTENSIONS
+from dapfsr.apis.photo import CROP_MAX_FACTOR
+from dapfsr.models.detectors import DetectorUnavailable
 from dapfsr.utils.checkpoint import checkpoint_keys
 from dapfsr.utils.config import ConfigKeyError, load_config
-from dapfsr.utils.fileio import write_png
 from dapfsr.utils.user_errors import InputError, check_config_types, library_error_message
 
-IMAGE_EXTENSIONS = ('.png', '.jpg', '.jpeg', '.bmp', '.pgm', '.ppm', '.tif', '.tiff', '.webp')
 DESCRIPTION = """\
 Super-resolve a folder of LR faces or of photos with a dapfsr model, one PNG per input.
 The model takes square LR faces at its LR size (the config's scale_lr), aligned
@@ -139,30 +114,10 @@ def build_parser():
     parser.add_argument('--gray', action='store_true', default=None,
                         help='gray output (default: the config\'s gray_output, for gray target '
                         'domains; gray inputs give gray output anyway)')
-    parser.add_argument('--demo-photo', metavar='FILE',
-                        help='write scikit-image\'s astronaut photo, shrunk so that her face is '
-                        '--demo-face-size px across, to FILE and exit (no other argument needed)')
-    parser.add_argument('--demo-face-size', type=positive_float, default=20.0,
-                        help='face size of --demo-photo, in pixels (default: 20)')
     parser.add_argument('--cfg-options', nargs='+', action=DictAction, metavar='KEY=VALUE',
                         help='override config settings, key=value, checked against the config as '
                         'tools/test.py does; put it last: it takes every word after it')
     return parser
-
-
-def write_demo_photo(argv):
-    """``--demo-photo FILE``: write the demo input and exit (True), else False."""
-    pre = argparse.ArgumentParser(add_help=False)
-    pre.add_argument('--demo-photo')
-    pre.add_argument('--demo-face-size', type=positive_float, default=20.0)
-    known, _ = pre.parse_known_args(argv)
-    if known.demo_photo is None:
-        return False
-    img = demo_photo(known.demo_face_size)
-    write_png(known.demo_photo, img)
-    print(f'wrote {known.demo_photo}: scikit-image\'s astronaut, {img.shape[1]}x{img.shape[0]}, '
-          f'her face about {known.demo_face_size:g} px across')
-    return True
 
 
 def parse_args():
@@ -185,43 +140,6 @@ def parse_args():
     except (RuntimeError, AssertionError) as err:
         parser.error(f'--device {args.device} cannot be used: {str(err).strip().splitlines()[0]}')
     return args
-
-
-def list_inputs(root, recursive, output_dir):
-    """Sorted paths relative to ``root``: (images, other files, unread subfolders), leaving
-    out ``output_dir`` where it lies inside ``root``."""
-    images, others, unread = [], [], []
-    for folder, subfolders, files in os.walk(root):
-        subfolders[:] = sorted(d for d in subfolders
-                               if osp.realpath(osp.join(folder, d)) != osp.realpath(output_dir))
-        if not recursive:
-            unread += subfolders
-            subfolders.clear()
-        for name in sorted(files):
-            path = osp.relpath(osp.join(folder, name), root)
-            (images if name.lower().endswith(IMAGE_EXTENSIONS) else others).append(path)
-    return images, others, unread
-
-
-def file_id(path):
-    """(device, inode) of an existing file, else None."""
-    try:
-        st = os.stat(path)
-    except OSError:
-        return None
-    return st.st_dev, st.st_ino
-
-
-def input_ids(args, images):
-    """{(device, inode): what it is} of every file infer.py reads (the images, CONFIG,
-    CHECKPOINT, --adapted): files no output may replace."""
-    ids = {}
-    for path, name in [(osp.join(args.input_dir, p), 'the input') for p in images] + [
-            (args.config, 'CONFIG'), (args.checkpoint, 'CHECKPOINT'), (args.adapted, '--adapted')]:
-        key = file_id(path) if path else None
-        if key is not None:
-            ids.setdefault(key, f'{name} {path}')
-    return ids
 
 
 def examples(paths, shown=5):
@@ -256,153 +174,38 @@ def report_resized(shapes, size):
             print(f'{text.format(len(hit))}: {examples(hit, 3)}', file=sys.stderr)
 
 
-def photo_names(path, count):
-    """Extra outputs of a photo: collision-free, as no input name ends in .lr, .sr or .compare."""
-    return ([(f'{path}.face{i}.lr.png', f'{path}.face{i}.sr.png') for i in range(count)],
-            f'{path}.compare.png')
+def report(summary):
+    """The summary's messages; exit status 1 when any input failed."""
+    report_resized(summary.resized, summary.lr_size)
+    if summary.skipped:
+        print(f'--skip-existing: {summary.skipped} inputs already had an output in {summary.output_dir}, '
+              'left as it was', file=sys.stderr)
+    if summary.replaced:
+        print(f'replaced {summary.replaced} outputs of an earlier run in {summary.output_dir} '
+              '(--skip-existing keeps them)', file=sys.stderr)
+    if summary.auto_crops:
+        print(f'note: {len(summary.auto_crops)} inputs larger than {CROP_MAX_FACTOR}x the LR size '
+              'showed no face and were taken as face crops (--detect: as photos): '
+              f'{examples(summary.auto_crops, 3)}', file=sys.stderr)
+    if not summary.photos:
+        print(f'wrote {summary.written} of {summary.total} faces to {summary.output_dir}')
+    else:
+        print(f'wrote {summary.written} of {summary.total} images to {summary.output_dir}: '
+              f'{summary.crops} face crops, {summary.photos} photos with {summary.faces} faces '
+              'super-resolved' + (f' ({summary.kept} larger ones left as they are)'
+                                  if summary.kept else ''))
+    if summary.no_face:
+        print(f'{len(summary.no_face)} photos showed no face (written unchanged): '
+              f'{examples(summary.no_face)}', file=sys.stderr)
+    if summary.failed:
+        print(f'{len(summary.failed)} of {summary.total} images failed:', file=sys.stderr)
+        for path, reason in summary.failed:
+            print(f'  {path}: {reason}', file=sys.stderr)
+        sys.exit(1)
 
 
-class Run:
-    """One run over a folder: face crops batched, photos one by one."""
-
-    def __init__(self, args, model):
-        self.args, self.model = args, model
-        self.size = lr_size_of(model)
-        self.failed, self.shapes, self.pending = [], [], []
-        self.written = self.crops = self.photos = self.faces = self.kept = self.replaced = 0
-        self.inputs = {}  # (device, inode) -> name: files never written over (input_ids)
-        self.no_face, self.auto_crops = [], []
-        self.detector = None
-
-    def write(self, path, img, name=None):
-        """Write the output of input ``path`` (``name``: an extra output of it)."""
-        out = osp.join(self.args.output_dir, name or path + '.png')
-        key = file_id(out)
-        if key in self.inputs:
-            self.failed.append((path, f'not written{f" ({name})" if name else ""}: {out} is '
-                                f'{self.inputs[key]}'))
-            return False
-        try:
-            write_png(out, img)
-            self.replaced += key is not None and not name
-            return True
-        except (OSError, ValueError) as err:
-            self.failed.append((path, f'not written{f" ({name})" if name else ""}: {err}'))
-            return False
-
-    def flush_crops(self):
-        batch, self.pending = self.pending, []
-        if not batch:
-            return
-        faces = [face for _, face in batch]
-        for (path, _), sr in zip(batch, super_resolve(self.model, faces, self.args.batch_size,
-                                                     gray=self.args.gray)):
-            if self.write(path, sr):
-                self.written += 1
-                self.crops += 1
-
-    def get_detector(self):
-        if self.detector is None:
-            try:
-                self.detector = MTCNN(min_face_size=self.args.min_face_size)
-            except DetectorUnavailable as err:
-                sys.exit(f'infer.py: error: {err} (or --no-detect: every input a face crop)')
-        return self.detector
-
-    def add(self, path, img):
-        """Process one input (or queue it, a crop); ValueError/cv2.error: it cannot be."""
-        h, w = img.shape[:2]
-        mode = self.args.mode
-        if mode is None and max(h, w) <= CROP_MAX_FACTOR * self.size:
-            mode = 'crop'
-        if mode != 'crop':
-            photo = img if img.dtype == np.uint8 else (img.clip(0, 1) * 255).round().astype(np.uint8)
-            result = super_resolve_photo(self.model, photo, self.get_detector(),
-                                         scale=self.args.photo_scale,
-                                         batch_size=self.args.batch_size, gray=self.args.gray,
-                                         large_faces=self.args.large_faces,
-                                         consistent=not self.args.as_drawn)
-            if (result.faces or result.kept or mode == 'photo'
-                    or max(h, w) > PHOTO_MIN_FACTOR * self.size):
-                self.add_photo(path, photo, result)
-                return
-            self.auto_crops.append(f'{path} ({w}x{h})')  # small, and no face in it: a crop
-        face = prepare_lr_face(img, self.size)
-        self.shapes.append((path, (h, w)))
-        self.pending.append((path, face))
-        if len(self.pending) >= self.args.batch_size:
-            self.flush_crops()
-
-    def add_photo(self, path, photo, result):
-        if not result.faces and not result.kept:
-            self.no_face.append(path)
-        print(f'{path}: {result.message}', file=sys.stdout if result.faces else sys.stderr)
-        if not self.write(path, result.image):
-            return
-        self.written += 1
-        self.photos += 1
-        self.faces += len(result.faces)
-        self.kept += len(result.kept)
-        crop_names, compare_name = photo_names(path, len(result.faces))
-        if self.args.save_crops:
-            for (lr_name, sr_name), face in zip(crop_names, result.faces):
-                self.write(path, face.lr, lr_name)
-                self.write(path, face.sr, sr_name)
-        if self.args.side_by_side and result.faces:
-            self.write(path, compare_panel(photo, result), compare_name)
-
-    def report(self, total, skipped=0):
-        report_resized(self.shapes, self.size)
-        if skipped:
-            print(f'--skip-existing: {skipped} inputs already had an output in {self.args.output_dir}, '
-                  'left as it was', file=sys.stderr)
-        if self.replaced:
-            print(f'replaced {self.replaced} outputs of an earlier run in {self.args.output_dir} '
-                  '(--skip-existing keeps them)', file=sys.stderr)
-        if self.auto_crops:
-            print(f'note: {len(self.auto_crops)} inputs larger than {CROP_MAX_FACTOR}x the LR size '
-                  'showed no face and were taken as face crops (--detect: as photos): '
-                  f'{examples(self.auto_crops, 3)}', file=sys.stderr)
-        if not self.photos:
-            print(f'wrote {self.written} of {total} faces to {self.args.output_dir}')
-        else:
-            print(f'wrote {self.written} of {total} images to {self.args.output_dir}: '
-                  f'{self.crops} face crops, {self.photos} photos with {self.faces} faces '
-                  'super-resolved' + (f' ({self.kept} larger ones left as they are)'
-                                      if self.kept else ''))
-        if self.no_face:
-            print(f'{len(self.no_face)} photos showed no face (written unchanged): '
-                  f'{examples(self.no_face)}', file=sys.stderr)
-        if self.failed:
-            print(f'{len(self.failed)} of {total} images failed:', file=sys.stderr)
-            for path, reason in self.failed:
-                print(f'  {path}: {reason}', file=sys.stderr)
-            sys.exit(1)
-
-
-def main():
-    if write_demo_photo(sys.argv[1:]):
-        return
-    args = parse_args()
-    images, others, unread = list_inputs(args.input_dir, args.recursive, args.output_dir)
-    report_unread(others, unread)
-    if not images:
-        sys.exit(f'infer.py: error: no images ({" ".join(IMAGE_EXTENSIONS)}) in {args.input_dir}')
-    inputs = input_ids(args, images)
-    for path in images:  # before the model is loaded: no output is written over an input
-        out = osp.join(args.output_dir, path + '.png')
-        if file_id(out) in inputs:
-            print(f'infer.py: error: the output of {path}, {out}, is {inputs[file_id(out)]}: it would be '
-                  'written over; give another OUTPUT_DIR', file=sys.stderr)
-            sys.exit(2)
-    total, skipped = len(images), 0
-    if args.skip_existing:
-        kept = [p for p in images if not osp.exists(osp.join(args.output_dir, p + '.png'))]
-        images, skipped = kept, len(images) - len(kept)
-        if not images:
-            print(f'--skip-existing: every one of the {total} inputs has its output in '
-                  f'{args.output_dir}: nothing to do')
-            return
+def load_model(args):
+    """The model of CONFIG, CHECKPOINT and --adapted; a one-line error exit when it cannot be."""
     try:
         cfg = load_config(args.config, args.cfg_options)  # the --cfg-options keys checked
         check_config_types(cfg)
@@ -417,20 +220,39 @@ def main():
     if args.checkpoint is None and checkpoint_keys(model):  # weights beyond self-loading modules
         sys.exit(f'infer.py: error: the model of {args.config} has learnt parameters: '
                  'give CHECKPOINT')
-    run = Run(args, model)
-    run.inputs = inputs
-    for path in tqdm(images, unit='image', disable=None):
-        try:
-            img = read_image(osp.join(args.input_dir, path))
-        except (OSError, ValueError) as err:
-            run.failed.append((path, f'not read: {err}'))
-            continue
-        try:
-            run.add(path, img)
-        except (ValueError, cv2.error) as err:
-            run.failed.append((path, f'not processed: {" ".join(str(err).split())[:200]}'))
-    run.flush_crops()
-    run.report(total, skipped)
+    return model
+
+
+def print_photo(path, result):
+    print(f'{path}: {result.message}', file=sys.stdout if result.faces else sys.stderr)
+
+
+def main():
+    args = parse_args()
+    plan = plan_folder(args.input_dir, args.output_dir, args.recursive, args.skip_existing,
+                       [(args.config, 'CONFIG'), (args.checkpoint, 'CHECKPOINT'),
+                        (args.adapted, '--adapted')])
+    report_unread(plan.others, plan.unread)
+    if not plan.total:
+        sys.exit(f'infer.py: error: no images ({" ".join(IMAGE_EXTENSIONS)}) in {args.input_dir}')
+    if plan.conflict:  # before the model is loaded: no output is written over an input
+        print(f'infer.py: error: {plan.conflict}', file=sys.stderr)
+        sys.exit(2)
+    if not plan.images:
+        print(f'--skip-existing: every one of the {plan.total} inputs has its output in '
+              f'{args.output_dir}: nothing to do')
+        return
+    model = load_model(args)
+    try:
+        summary = super_resolve_folder(
+            model, args.input_dir, args.output_dir, mode=args.mode, batch_size=args.batch_size,
+            gray=args.gray, min_face_size=args.min_face_size, photo_scale=args.photo_scale,
+            large_faces=args.large_faces, consistent=not args.as_drawn, save_crops=args.save_crops,
+            side_by_side=args.side_by_side, plan=plan, on_photo=print_photo,
+            progress=lambda images: tqdm(images, unit='image', disable=None))
+    except DetectorUnavailable as err:
+        sys.exit(f'infer.py: error: {err} (or --no-detect: every input a face crop)')
+    report(summary)
 
 
 if __name__ == '__main__':

@@ -195,7 +195,7 @@ class WebUI:
         return gray_output_of(self.source_model(key))
 
     def detector(self):
-        from .photo import MTCNN, DetectorUnavailable
+        from dapfsr.models.detectors import MTCNN, DetectorUnavailable
         if self._detector is None:
             try:
                 self._detector = MTCNN()
@@ -242,9 +242,9 @@ class WebUI:
     # -- exemplars ---------------------------------------------------------------------------
     def aligned_face(self, img, side, folder, name, role):
         """The largest face of a photo aligned to the training crop at ``side`` px as infer.py
-        aligns faces (:func:`dapfsr.apis.photo.crop_lr_face`, five landmarks onto the CelebA-HQ
+        aligns faces (:func:`dapfsr.apis.face_alignment.crop_lr_face`, five landmarks onto the CelebA-HQ
         crop, MATLAB bicubic), written as a PNG; None when no face is found."""
-        from .photo import alignment_matrix, crop_lr_face
+        from .face_alignment import alignment_matrix, crop_lr_face
         faces = self.detector().detect(as_uint8(img))
         if not faces:
             return None

@@ -28,6 +28,12 @@ def to_uint8_image(img, size=None):
     return img
 
 
+def put_text(canvas, text, origin, scale=0.38):
+    """Draw ``text`` in black on ``canvas`` (H, W, 3) uint8, in place, its baseline starting at
+    ``origin`` (x, y): the labels of the grids and of the photo comparison."""
+    cv2.putText(canvas, text, origin, cv2.FONT_HERSHEY_SIMPLEX, scale, (0, 0, 0), 1, cv2.LINE_AA)
+
+
 def make_image_grid(rows, column_titles=None, cell=128, pad=2):
     """Tile ``rows`` (each a list of images, same length) into one uint8 RGB array.
 
@@ -47,8 +53,7 @@ def make_image_grid(rows, column_titles=None, cell=128, pad=2):
     width = ncol * (cell + pad) + pad
     canvas = np.full((height, width, 3), 255, np.uint8)
     for j, title in enumerate(column_titles or []):
-        cv2.putText(canvas, str(title)[:18], (pad + j * (cell + pad) + 2, 12),
-                    cv2.FONT_HERSHEY_SIMPLEX, 0.38, (0, 0, 0), 1, cv2.LINE_AA)
+        put_text(canvas, str(title)[:18], (pad + j * (cell + pad) + 2, 12))
     for i, row in enumerate(rows):
         y = title_h + pad + i * (cell + pad)
         for j, img in enumerate(row):

@@ -92,7 +92,7 @@ def test_failed_writes_are_not_counted_and_never_leave_a_partial_file(tmp_path, 
 
     def killed(*args):
         raise KeyboardInterrupt
-    monkeypatch.setattr(infer.os, 'replace', killed)  # killed between writing and renaming
+    monkeypatch.setattr(os, 'replace', killed)  # killed between writing and renaming
     with pytest.raises(KeyboardInterrupt):
         run_infer(capsys, *tiny, src, tmp_path / 'killed')
     assert os.listdir(tmp_path / 'killed') == []

@@ -86,7 +86,7 @@ def yaleb_faces(root, folder):
 
 def lfw_faces(folder):
     """scikit-image's LFW faces (25 x 25 gray): an exemplar at 64 px and two at 16 px, and the
-    astronaut photo with a 20 px face (``tools/infer.py --demo-photo``'s)."""
+    astronaut photo with a 20 px face (``tools/misc/demo_photo.py``'s)."""
     from skimage import data
     from dapfsr.apis.photo import demo_photo
     lfw = data.lfw_subset()
@@ -250,7 +250,7 @@ def references():
 def test_webui_in_browser(tmp_path, references, yaleb_root, one_torch_thread):
     require_module('gradio', 'the web page (the web extra)')
     from dapfsr.apis import adapt, init_model, super_resolve, super_resolve_photo
-    from dapfsr.apis.photo import MTCNN
+    from dapfsr.apis import MTCNN
     yaleb = yaleb_root
     (tmp_path / 'in').mkdir()
     hr_a, lr_a, faces_a = yaleb_faces(yaleb, tmp_path / 'in')

@@ -74,7 +74,9 @@ def real_faces(size):
     """(N, 3, size, size) float32 in [0, 1]: scikit-image's 100 LFW faces (25 px, gray,
     replicated) and the astronaut's face as the photo pipeline crops it."""
     from skimage import data
-    from dapfsr.apis.photo import MTCNN, alignment_matrix, crop_lr_face, demo_photo
+    from dapfsr.apis.face_alignment import alignment_matrix, crop_lr_face
+    from dapfsr.apis.photo import demo_photo
+    from dapfsr.models.detectors import MTCNN
     from dapfsr.utils.matlab_resize import matlab_imresize
     lfw = data.lfw_subset()[:100].astype(np.float32)
     faces = [np.repeat(matlab_imresize(f[..., None], size=(size, size)).clip(0, 1), 3, 2)

@@ -1,0 +1,3 @@
+from .mtcnn import DetectorUnavailable, Face, MTCNN, detector_files
+
+__all__ = ['DetectorUnavailable', 'Face', 'MTCNN', 'detector_files']

@@ -8,7 +8,7 @@
 _base_ = ['../dapfsr/dapfsr_small_17k_celeba-hq.py']
 
 # PULSE's own settings (docs/baselines.md#pulse) are the model's defaults
-# (dapfsr/models/editors/pulse.py):
+# (dapfsr/models/editors/pulse/pulse.py):
 # 100 Adam steps at lr 0.4 (linear1cycledrop), loss 100 * L2 + 0.05 * GEOCROSS, eps 2e-3 on
 # [0, 1] images, the first 4 noise maps trained (StyleGAN v1's 4, 4, 8, 8, 16 px maps are the
 # first 4 of our StyleGAN2 layout) and the last zeroed, face k seeded by seed + k, the latent

@@ -42,7 +42,7 @@ def init_model(config, checkpoint=None, adapted=None, device='cpu', cfg_options=
         config = read_config(config)
     if cfg_options:
         config.merge_from_dict(cfg_options)
-        resolve_project_paths(config._cfg_dict)
+        resolve_project_paths(config)
     loaded = check_checkpoint_for_config(checkpoint, config) if checkpoint is not None else None
     model = MODELS.build(config.model)
     from dapfsr.adaptation.delta import check_merged_checkpoint, load_adapted_parameters

@@ -7,7 +7,7 @@ The decisions live here; the page (Gradio, the optional ``web`` extra) only call
 - :class:`WebUI`: per browser session its own adapted models in its own temporary folder
   (:class:`Session`), adapted by :func:`dapfsr.adaptation.adapt_and_save` (the step and the
   file of ``tools/adapt.py``) with a progress callback and a cancel
-  (:func:`dapfsr.adaptation.damma.adaptation_callback`), and super-resolved by
+  (:func:`dapfsr.adaptation.adaptation_callback`), and super-resolved by
   :func:`dapfsr.apis.super_resolve` / :func:`dapfsr.apis.super_resolve_photo`;
 - :func:`build_page` lays the page out, :func:`launch` serves it on 127.0.0.1.
 
@@ -288,7 +288,7 @@ class WebUI:
         """
         from dapfsr.adaptation import adapt_and_save, file_exemplars
         from dapfsr.adaptation.exemplars import config_face_sizes
-        from dapfsr.adaptation.damma import AdaptationCancelled, adaptation_callback
+        from dapfsr.adaptation import AdaptationCancelled, adaptation_callback
         from .inference import lr_size_of
         if not hr_path:
             raise WebInputError('no exemplar: upload an HR face (and, if you have it, its LR face)')

@@ -1,1 +1,1 @@
-from . import aligners, archs, base_models, data_preprocessors, decoders, editors, encoders, losses, refiners  # noqa: F401
+from . import aligners, archs, base_models, data_preprocessors, detectors, editors, losses, refiners  # noqa: F401

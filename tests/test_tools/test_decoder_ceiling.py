@@ -9,7 +9,7 @@ import pytest
 import torch
 
 from dapfsr.evaluation.functional import psnr
-from dapfsr.models.decoders import StyleGANDecoder, fit_latents
+from dapfsr.models.editors.stylegan2 import StyleGANDecoder, fit_latents
 
 sys.path.insert(0, osp.join(osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))),
                             'tools', 'analysis'))

@@ -41,7 +41,7 @@ def test_exemplar_and_ceiling_rows_against_their_own_computation(tmp_path, yaleb
     from dapfsr.adaptation import adapt
     from dapfsr.apis import init_model
     from dapfsr.datasets import protocol_config
-    from dapfsr.models.decoders import fit_latents
+    from dapfsr.models.editors.stylegan2 import fit_latents
     from dapfsr.registry import ADAPTATIONS
     from dapfsr.utils import load_config
 

@@ -39,7 +39,7 @@ def test_sign_matches_the_random_affine():
     """An ISTN set to the applied angle moves the rotated blob back where it was."""
     import cv2
     from dapfsr.datasets.transforms import RandomFaceAffine
-    from dapfsr.models.encoders import ISTN
+    from dapfsr.models.editors.dapfsr import ISTN
     img = np.zeros((32, 32), np.float32)
     img[8:12, 20:24] = 1  # a blob up and right of the centre
     params = dict(rotation=20.0, translation=(0.0, 0.0), scale=1.0)

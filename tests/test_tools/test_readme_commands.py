@@ -104,7 +104,7 @@ def gray_face(seed, height, width):
 
 def write_weights(folder):
     """Random files in the layouts of the paper config's three weight files."""
-    from dapfsr.models.decoders import StyleGANDecoder
+    from dapfsr.models.editors.stylegan2 import StyleGANDecoder
     torch.manual_seed(0)
     resnet = torchvision.models.get_model(f'resnet{RESNET_DEPTH}', weights=None).state_dict()
     vgg = torchvision.models.vgg.make_layers(torchvision.models.vgg.cfgs['E'])  # vgg19's `features`

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 import torch
 
-from dapfsr.models.decoders import StyleGANDecoder
+from dapfsr.models.editors.stylegan2 import StyleGANDecoder
 
 sys.path.insert(0, osp.join(osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))),
                             'tools', 'misc'))

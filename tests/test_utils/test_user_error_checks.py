@@ -60,7 +60,7 @@ def test_a_renamed_type_is_told_its_new_name():
 
 
 def test_mmengine_errors_of_a_config_become_one_line():
-    built = KeyError('class `DAPFSR` in dapfsr/models/editors/dapfsr.py: DAPEncodr is not in the '
+    built = KeyError('class `DAPFSR` in dapfsr/models/editors/dapfsr/dapfsr.py: DAPEncodr is not in the '
                      'dapfsr::model registry. Please check whether the value of `DAPEncodr` is correct')
     assert library_error_message(built) == ("'DAPEncodr' is not in dapfsr's model registry; "
                                             'did you mean DAPEncoder?')

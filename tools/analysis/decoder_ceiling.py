@@ -33,7 +33,7 @@ from dapfsr.datasets.base_face_dataset import IMAGE_EXTENSIONS
 from dapfsr.datasets.transforms import LoadFaceImage, MatlabResize
 from dapfsr.evaluation.functional import psnr, ssim
 from dapfsr.evaluation.metrics.identity import FaceNetEmbedder, find_facenet_graph
-from dapfsr.models.decoders import SPACE_NAMES, build_decoder_from_checkpoint, fit_latents
+from dapfsr.models.editors.stylegan2 import SPACE_NAMES, build_decoder_from_checkpoint, fit_latents
 from dapfsr.visualization import save_image_grid
 
 GRID_FACES = 8

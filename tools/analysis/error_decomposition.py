@@ -23,7 +23,7 @@ layout) and the detail (I - P) e, which add up: MSE = MSE_band + MSE_detail. Row
   other half, the split's other faces as far as a held-out test allows), then the source state
   is restored, so every row is measured on the same faces;
 - with ``--ceiling-steps N`` and a model with a StyleGAN decoder: the W+ ceiling, each HR face
-  fitted by N Adam steps through the source decoder (:func:`dapfsr.models.decoders.fit_latents`)
+  fitted by N Adam steps through the source decoder (:func:`dapfsr.models.editors.stylegan2.fit_latents`)
   and, with ``--exemplars``, through the decoder adapted to the first K: how much of the face
   the decoder can draw at all, before and after adaptation.
 
@@ -46,7 +46,7 @@ from dapfsr.adaptation import adapt, calibrate_refiner, exemplars_from_samples
 from dapfsr.apis import init_model
 from dapfsr.datasets import protocol_config
 from dapfsr.models.aligners import affine_parameters, degrade, warp
-from dapfsr.models.decoders import fit_latents
+from dapfsr.models.editors.stylegan2 import fit_latents
 from dapfsr.models.refiners import UprightWarp, project_to_lr, split_lr_band
 from dapfsr.registry import ADAPTATIONS
 from dapfsr.setup_env import register_all_modules

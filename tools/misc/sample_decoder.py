@@ -13,7 +13,7 @@ import argparse
 
 import torch
 
-from dapfsr.models.decoders import build_decoder_from_checkpoint as build_decoder
+from dapfsr.models.editors.stylegan2 import build_decoder_from_checkpoint as build_decoder
 from dapfsr.visualization import save_image_grid
 
 

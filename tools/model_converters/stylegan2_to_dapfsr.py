@@ -16,10 +16,10 @@ import os.path as osp
 
 import torch
 
-from dapfsr.models.decoders import (StyleGANDecoder, convert_stylegan2_state_dict,
+from dapfsr.models.editors.stylegan2 import (StyleGANDecoder, convert_stylegan2_state_dict,
                                     detect_stylegan2_layout, infer_decoder_config,
                                     read_stylegan2_checkpoint, select_generator_state)
-from dapfsr.models.decoders.stylegan2_checkpoint import LATENT_STATISTICS
+from dapfsr.models.editors.stylegan2.stylegan2_checkpoint import LATENT_STATISTICS
 from dapfsr.utils import exit_on_user_error
 from dapfsr.utils.checkpoint import load_state_dict_checked
 

@@ -1,0 +1,3 @@
+from .bicubic_upsampler import BicubicUpsampler
+
+__all__ = ['BicubicUpsampler']

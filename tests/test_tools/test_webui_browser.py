@@ -31,9 +31,8 @@ import numpy as np
 import pytest
 import torch
 
-from tool_runner import REPO_ROOT
-from required import require_module, skip_or_fail
 
+REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 CONFIG = 'configs/dapfsr/dapfsr_small_17k_celeba-hq2yaleb_damma-3x5_lr-consistent.py'
 CHECKPOINT = 'checkpoints/dapfsr_small_celebahq.pth'
 FAST = {'adaptation.outer_iters': 1, 'adaptation.inner_iters': 3}
@@ -47,7 +46,7 @@ def readme_commands():
     return [shlex.split(line, comments=True) for line in match.group(1).splitlines() if shlex.split(line, comments=True)]
 
 
-def find_chromium():
+def find_chromium(skip_or_fail):
     for browser, driver in (('/usr/bin/chromium', '/usr/bin/chromedriver'),):
         if osp.exists(browser) and osp.exists(driver):
             return browser, driver
@@ -135,9 +134,9 @@ class Server:
         self.log.close()
 
 
-def browser(tmp_path):
+def browser(tmp_path, require_module, skip_or_fail):
     webdriver = require_module('selenium.webdriver', 'the web page test (the tests extra)')
-    binary, driver = find_chromium()
+    binary, driver = find_chromium(skip_or_fail)
     options = webdriver.ChromeOptions()
     options.binary_location = binary
     for arg in ('--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage',
@@ -247,7 +246,7 @@ def references():
     return lambda: init_model(osp.join(REPO_ROOT, CONFIG), osp.join(REPO_ROOT, CHECKPOINT), cfg_options=dict(FAST))
 
 
-def test_webui_in_browser(tmp_path, references, yaleb_root, one_torch_thread):
+def test_webui_in_browser(tmp_path, references, yaleb_root, one_torch_thread, require_module, skip_or_fail):
     require_module('gradio', 'the web page (the web extra)')
     from dapfsr.apis import adapt, init_model, super_resolve, super_resolve_photo
     from dapfsr.apis import MTCNN
@@ -261,7 +260,7 @@ def test_webui_in_browser(tmp_path, references, yaleb_root, one_torch_thread):
     commands = readme_commands()
     assert commands == [['python', 'tools/webui.py']], commands
     server = Server(commands[0], tmp_path)
-    driver = browser(tmp_path)
+    driver = browser(tmp_path, require_module, skip_or_fail)
     try:
         assert server.url.startswith('http://127.0.0.1:'), server.url
         assert server.startup < 40, f'the page took {server.startup:.0f} s to start'

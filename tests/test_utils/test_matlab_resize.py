@@ -4,7 +4,6 @@ import pytest
 import torch
 
 from dapfsr.utils.matlab_resize import MatlabBicubic, cubic, imresize, matlab_imresize, resize_matrix
-from required import require_module
 
 
 def test_cubic_kernel_values():
@@ -124,7 +123,7 @@ def test_bad_arguments():
         imresize(torch.zeros(4, 4, dtype=torch.uint8), size=2)
 
 
-def test_interior_matches_pillow_float_bicubic():
+def test_interior_matches_pillow_float_bicubic(require_module):
     # Pillow's BICUBIC uses the same a = -0.5 kernel, stretched when reducing,
     # and the same pixel-centre mapping; it differs only at the borders, where
     # it drops taps instead of mirroring them.

@@ -21,7 +21,6 @@ as ``test_cfg = dict(type='OneShotTestLoop', mode=...)`` in a config does.
 import argparse
 import json
 import os
-import os.path as osp
 
 import torch
 from mmengine.config import DictAction

@@ -28,10 +28,10 @@ import re
 
 import torch
 from mmengine.logging import print_log
-from mmengine.model import is_model_wrapper
 
 from dapfsr.utils import (CheckpointError, load_checkpoint_file, state_dict_from_checkpoint,
                           torch_save_atomic)
+from dapfsr.utils.distributed import unwrap_model
 
 FORMAT = 'dapfsr-adapted-parameters'
 VERSION = 2  # 2: base_modules and base_sha256, the state the delta sits on
@@ -72,7 +72,7 @@ def adapted_parameters_path(deltas_dir, task):
 
 
 def _unwrap(model):
-    return model.module if is_model_wrapper(model) else model
+    return unwrap_model(model)
 
 
 def save_adapted_parameters(model, path, source_checkpoint, adaptation=None, exemplars=None,

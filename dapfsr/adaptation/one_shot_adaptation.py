@@ -5,10 +5,10 @@ import time
 
 import torch
 from mmengine.logging import print_log
-from mmengine.model import is_model_wrapper
 from mmengine.runner import set_random_seed
 
 from dapfsr.registry import ADAPTATIONS, MODELS, OPTIMIZERS
+from dapfsr.utils.distributed import unwrap_model
 from .degradation import PipelineDegradation
 
 _progress = threading.local()
@@ -160,7 +160,7 @@ class OneShotAdaptation:
         """
         if seed is not None:
             set_random_seed(seed)
-        model = model.module if is_model_wrapper(model) else model
+        model = unwrap_model(model)
         device = next(model.parameters()).device
         exemplars = exemplars.to(device)
         params = [p for _, p in self.trainable_parameters(model)]

@@ -4,7 +4,7 @@ Output names: the input's path relative to the input folder plus ``.png`` (``a.j
 ``a.jpg.png``, ``sub/b.png`` -> ``sub/b.png.png`` with ``recursive``), so two inputs never
 share an output; a photo's extras are ``NAME.faceI.lr.png`` / ``NAME.faceI.sr.png``
 (``save_crops``) and ``NAME.compare.png`` (``side_by_side``). Each PNG goes through
-:func:`~dapfsr.utils.fileio.write_png` (a killed run leaves no partial image under a final
+:func:`~dapfsr.utils.fileio.write_image` (a killed run leaves no partial image under a final
 name); no output is ever written over an input (an image, or a ``protected`` file such as the
 config and checkpoint).
 
@@ -24,7 +24,7 @@ import cv2
 
 from dapfsr.datasets.transforms.loading import read_image
 from dapfsr.models.detectors import MTCNN
-from dapfsr.utils.fileio import as_uint8, write_png
+from dapfsr.utils.fileio import as_uint8, write_image
 from dapfsr.utils.user_errors import InputError
 from dapfsr.visualization.compare import compare_panel
 from .inference import lr_size_of, prepare_lr_face, super_resolve
@@ -144,7 +144,7 @@ class _FolderRun:
                                         f'{self.plan.protected[key]}'))
             return False
         try:
-            write_png(out, img)
+            write_image(out, img)
             self.summary.replaced += key is not None and not name
             return True
         except (OSError, ValueError) as err:

@@ -10,6 +10,7 @@ from dapfsr.setup_env import register_all_modules
 from dapfsr.structures import FaceSRDataSample
 from dapfsr.utils import load_model_weights
 from dapfsr.utils.checkpoint import check_checkpoint_for_config
+from dapfsr.utils.colour import BT601_LUMA
 from dapfsr.utils.config import read_config
 from dapfsr.utils.project_paths import resolve_project_paths
 from dapfsr.utils.matlab_resize import matlab_imresize
@@ -105,7 +106,7 @@ def prepare_lr_face(img, size, num_channels=None):
     if num_channels == 3 and face.shape[0] == 1:
         face = face.expand(3, -1, -1)
     elif num_channels == 1 and face.shape[0] == 3:
-        face = (face * face.new_tensor([0.299, 0.587, 0.114])[:, None, None]).sum(0, keepdim=True)
+        face = (face * face.new_tensor(BT601_LUMA)[:, None, None]).sum(0, keepdim=True)
     return face
 
 

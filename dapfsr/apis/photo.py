@@ -28,6 +28,7 @@ import cv2
 import numpy as np
 
 from dapfsr.models.detectors import MTCNN, Face
+from dapfsr.utils.colour import BT601_LUMA
 from dapfsr.utils.fileio import as_uint8
 from .face_alignment import TEMPLATE_SIDE, affine_scale, alignment_matrix, as_float, crop_lr_face
 from .paste_back import paste_face, project_to_photo
@@ -68,7 +69,7 @@ def to_channels(img, gray):
     img = np.asarray(img)
     img = img[..., None] if img.ndim == 2 else img[..., :3]
     if gray and img.shape[2] == 3:
-        luma = img.astype(np.float32) @ np.array([0.299, 0.587, 0.114], np.float32)
+        luma = img.astype(np.float32) @ np.array(BT601_LUMA, np.float32)
         img = (luma.round().clip(0, 255).astype(np.uint8) if img.dtype == np.uint8
                else luma.astype(img.dtype))[..., None]
     elif not gray and img.shape[2] == 1:

@@ -31,7 +31,7 @@ from typing import NamedTuple, Optional
 import cv2
 import numpy as np
 
-from dapfsr.utils.fileio import as_uint8, write_png
+from dapfsr.utils.fileio import as_uint8, write_image
 from dapfsr.utils.project_paths import PROJECT_ROOT
 from .photo import CROP_MAX_FACTOR, PHOTO_MIN_FACTOR
 
@@ -250,7 +250,7 @@ class WebUI:
             return None
         face = max(faces, key=lambda f: f.size)
         crop = crop_lr_face(img, alignment_matrix(face.landmarks), side)
-        return write_png(osp.join(folder, f'exemplar_{role.lower()}_{name}.aligned.png'), crop)
+        return write_image(osp.join(folder, f'exemplar_{role.lower()}_{name}.aligned.png'), crop)
 
     def exemplar_file(self, path, side, lr_size, folder, role, notes):
         """The exemplar file to adapt from: the upload at ``side`` px as it is; a photo's face
@@ -401,7 +401,7 @@ class WebUI:
             for column, img in zip(COLUMNS, row.images):
                 if img is None:
                     continue
-                path = write_png(osp.join(folder, f'{n:02d}_{row.name}.{column.replace(" ", "-")}.png'), img)
+                path = write_image(osp.join(folder, f'{n:02d}_{row.name}.{column.replace(" ", "-")}.png'), img)
                 shown.append((path, f'{row.name}: {column}'))
                 if column != 'input':
                     files.append(path)

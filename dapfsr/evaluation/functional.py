@@ -33,8 +33,9 @@ import numpy as np
 import torch
 from skimage.metrics import peak_signal_noise_ratio, structural_similarity
 
+from dapfsr.utils.colour import BT601_LUMA
+
 # BT.601 luma weights; MATLAB rgb2ycbcr's Y row is 219/255 times these.
-BT601_LUMA = (0.299, 0.587, 0.114)
 YCBCR_Y_ROW = (65.481, 128.553, 24.966)
 
 

@@ -16,3 +16,9 @@ def setup_cpu_distributed(cfg):
     if cfg.get('model_wrapper_cfg') is None:
         cfg.model_wrapper_cfg = dict(type='MMDistributedDataParallel', device_ids=None,
                                      broadcast_buffers=False)
+
+
+def unwrap_model(model):
+    """The model inside a DDP (or other mmengine) wrapper, else ``model`` itself."""
+    from mmengine.model import is_model_wrapper
+    return model.module if is_model_wrapper(model) else model

@@ -63,6 +63,24 @@ def atomic_write(path, mode='w'):
             os.remove(tmp)
 
 
+@contextlib.contextmanager
+def atomic_path(path):
+    """A temporary name beside ``path`` for writers that take a file name (an ONNX export, a
+    JPEG encoder): its extension is ``path``'s, the format some of them go by. It is renamed
+    onto ``path`` when the block ends, removed on an exception (``path`` untouched)."""
+    folder, name = osp.split(path)
+    if folder:
+        os.makedirs(folder, exist_ok=True)
+    root, ext = osp.splitext(name)
+    tmp = osp.join(folder, f'.{root}.{secrets.token_hex(6)}.partial{ext}')
+    try:
+        yield tmp
+        os.replace(tmp, path)
+    finally:
+        if osp.exists(tmp):
+            os.remove(tmp)
+
+
 def torch_save_atomic(obj, path):
     """``torch.save(obj, path)`` through :func:`atomic_write`."""
     with atomic_write(path, 'wb') as f:
@@ -75,17 +93,19 @@ def as_uint8(img):
     return img if img.dtype == np.uint8 else (np.clip(img, 0, 1) * 255.0).round().astype(np.uint8)
 
 
-def write_png(path, img):
-    """``img`` (H, W[, C]) RGB or gray, uint8 or float in [0, 1], as a lossless PNG through
-    :func:`atomic_write`; returns ``path``."""
+def write_image(path, img):
+    """``img`` (H, W[, C]) RGB or gray, uint8 or float in [0, 1], to ``path`` through
+    :func:`atomic_write`: PNG (lossless), or the format its extension names (JPEG, ...).
+    Creates the folder; returns ``path``."""
     img = as_uint8(img)
     if img.ndim == 3 and img.shape[2] == 1:
         img = img[..., 0]
     elif img.ndim == 3:
         img = img[..., ::-1]  # OpenCV writes BGR
-    ok, data = cv2.imencode('.png', img)
+    ext = osp.splitext(path)[1] or '.png'
+    ok, data = cv2.imencode(ext, img)
     if not ok:
-        raise ValueError(f'PNG encoding failed for {path}')
+        raise ValueError(f'could not encode an image as {ext} for {path}')
     with atomic_write(path, 'wb') as f:
         f.write(data.tobytes())
     return path

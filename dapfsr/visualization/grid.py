@@ -1,11 +1,10 @@
 """Picture grids: columns such as LR / bicubic / ours / ground truth, one face a row."""
-import os.path as osp
 
 import cv2
 import numpy as np
 import torch
 
-from dapfsr.utils.fileio import as_uint8, atomic_write
+from dapfsr.utils.fileio import as_uint8, write_image
 from dapfsr.utils.matlab_resize import imresize
 
 
@@ -60,19 +59,6 @@ def make_image_grid(rows, column_titles=None, cell=128, pad=2):
             x = pad + j * (cell + pad)
             canvas[y:y + cell, x:x + cell] = to_uint8_image(img, cell)
     return canvas
-
-
-def write_image(path, image):
-    """Write a uint8 RGB array to ``path`` (PNG/JPEG by extension, PNG without one) through
-    :func:`~dapfsr.utils.fileio.atomic_write`: a reader sees the old file or the whole new one,
-    never half a picture. Creates the folder; returns ``path``."""
-    ext = osp.splitext(path)[1] or '.png'
-    ok, data = cv2.imencode(ext, cv2.cvtColor(np.ascontiguousarray(image), cv2.COLOR_RGB2BGR))
-    if not ok:
-        raise OSError(f'could not encode an image as {ext} for {path}')
-    with atomic_write(path, 'wb') as f:
-        f.write(data.tobytes())
-    return path
 
 
 def save_image_grid(path, rows, column_titles=None, cell=128):

@@ -21,7 +21,8 @@ from mmengine.visualization import LocalVisBackend, Visualizer
 from mmengine.visualization.vis_backend import force_init_env
 
 from dapfsr.registry import VISBACKENDS, VISUALIZERS
-from .grid import make_image_grid, write_image
+from dapfsr.utils.fileio import write_image
+from .grid import make_image_grid
 
 _warned = set()  # visualizers told once that they pass no out_file on
 

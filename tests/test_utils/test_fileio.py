@@ -72,15 +72,15 @@ def test_concurrent_writers_of_one_path_neither_fail_nor_tear_it(tmp_path):
 
 
 
-def test_write_png_keeps_rgb_order_gray_and_float_pixels(tmp_path):
+def test_write_image_keeps_rgb_order_gray_and_float_pixels(tmp_path):
     import cv2
     import numpy as np
-    from dapfsr.utils.fileio import write_png
+    from dapfsr.utils.fileio import write_image
     rgb = np.random.default_rng(0).integers(0, 256, (5, 7, 3), dtype=np.uint8)
-    assert np.array_equal(cv2.imread(write_png(str(tmp_path / 'a.png'), rgb))[..., ::-1], rgb)
+    assert np.array_equal(cv2.imread(write_image(str(tmp_path / 'a.png'), rgb))[..., ::-1], rgb)
     gray = rgb[..., :1]
-    back = cv2.imread(write_png(str(tmp_path / 'g.png'), gray), cv2.IMREAD_UNCHANGED)
+    back = cv2.imread(write_image(str(tmp_path / 'g.png'), gray), cv2.IMREAD_UNCHANGED)
     assert back.shape == (5, 7) and np.array_equal(back, gray[..., 0])
     unit = np.array([[[0.0, 0.5, 1.0]]], np.float32)  # [0, 1] floats rounded to uint8
-    assert cv2.imread(write_png(str(tmp_path / 'f.png'), unit))[0, 0, ::-1].tolist() == [0, 128, 255]
+    assert cv2.imread(write_image(str(tmp_path / 'f.png'), unit))[0, 0, ::-1].tolist() == [0, 128, 255]
     assert [p.name for p in tmp_path.iterdir()] and not list(tmp_path.glob('.*'))  # no partial file left

@@ -34,6 +34,7 @@ from dapfsr.datasets.transforms import LoadFaceImage, MatlabResize
 from dapfsr.evaluation.functional import psnr, ssim
 from dapfsr.evaluation.metrics.identity import FaceNetEmbedder, find_facenet_graph
 from dapfsr.models.editors.stylegan2 import SPACE_NAMES, build_decoder_from_checkpoint, fit_latents
+from dapfsr.utils.fileio import atomic_write, torch_save_atomic
 from dapfsr.visualization import save_image_grid
 
 GRID_FACES = 8
@@ -97,15 +98,6 @@ def latent_spread(latents):
     return latents.std(dim=0).mean().item()
 
 
-def _replace(path, write):
-    """``write(tmp)`` to a temporary name beside ``path``, then rename it to ``path``."""
-    root, ext = osp.splitext(path)
-    tmp = f'{root}.tmp{ext}'
-    write(tmp)
-    os.replace(tmp, path)
-    return path
-
-
 def main(argv=None):
     args = parse_args(argv)
     try:
@@ -136,7 +128,7 @@ def main(argv=None):
             spread = latent_spread(latents)
         if args.save_latents:
             blob = dict(latents=latents.contiguous(), files=[osp.basename(p) for p in paths])
-            _replace(osp.join(args.out, f'latents_{space}.pth'), lambda f: torch.save(blob, f))
+            torch_save_atomic(blob, osp.join(args.out, f'latents_{space}.pth'))
 
     metrics = ['PSNR', 'SSIM'] + (['IDSim'] if embedder is not None else [])
     print('\nspace  ' + ''.join(f'{m:>8}' for m in metrics))
@@ -152,14 +144,11 @@ def main(argv=None):
                   results={SPACE_NAMES[s]: r for s, r in results.items()},
                   wplus_spread=spread, wplus_spread_sigma_w=sigma_spread)
 
-    def write_json(path):
-        with open(path, 'w') as f:
-            json.dump(report, f, indent=2)
-
-    json_path = _replace(osp.join(args.out, 'ceiling.json'), write_json)
+    json_path = osp.join(args.out, 'ceiling.json')
+    with atomic_write(json_path) as f:
+        json.dump(report, f, indent=2)
     rows = [list(faces[:GRID_FACES])] + [list(images[s][:GRID_FACES]) for s in args.space]
-    grid_path = _replace(osp.join(args.out, 'ceiling_grid.png'),
-                         lambda f: save_image_grid(f, rows, cell=decoder.out_size))
+    grid_path = save_image_grid(osp.join(args.out, 'ceiling_grid.png'), rows, cell=decoder.out_size)
     print(f'-> {json_path}, {grid_path} (rows: target, '
           f'{", ".join(SPACE_NAMES[s] for s in args.space)})')
     return report

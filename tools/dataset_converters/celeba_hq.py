@@ -16,6 +16,8 @@ import re
 
 import cv2
 
+from dapfsr.utils.fileio import atomic_path
+
 SPLITS = (('train', 0, 8000), ('test', 8000, 8500), ('extra', 8500, 20000))
 
 
@@ -49,9 +51,8 @@ def main():
                 raise SystemExit(f'error: cannot read {osp.join(args.src, faces[index])}')
             os.makedirs(osp.dirname(out), exist_ok=True)
             img = cv2.resize(img, (args.size, args.size), interpolation=cv2.INTER_LANCZOS4)
-            partial = out + '.partial.jpg'
-            cv2.imwrite(partial, img, [cv2.IMWRITE_JPEG_QUALITY, 95])
-            os.replace(partial, out)
+            with atomic_path(out) as partial:
+                cv2.imwrite(partial, img, [cv2.IMWRITE_JPEG_QUALITY, 95])
         written[split] += 1
         if count % 1000 == 0:
             print(f'{count} / {len(faces)} faces', flush=True)

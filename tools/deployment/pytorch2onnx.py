@@ -21,7 +21,6 @@ astronaut's face cropped by the photo pipeline, at the model's LR size) in batch
 1 and of 7. Exit status 1 when it does not, or when the export fails.
 """
 import argparse
-import os
 import os.path as osp
 import sys
 import time
@@ -32,6 +31,7 @@ from torch import nn
 
 from dapfsr.apis import init_model
 from dapfsr.apis.inference import gray_output_of, lr_size_of
+from dapfsr.utils.fileio import atomic_path
 from dapfsr.utils.user_errors import InputError, check_output_file
 
 
@@ -54,19 +54,11 @@ def export(model, path, opset=18, gray=None):
     wrapper = SuperResolver(model.eval(), gray).eval()
     size = lr_size_of(model)
     example = torch.rand(2, 3, size, size)
-    if osp.dirname(path):
-        os.makedirs(osp.dirname(path), exist_ok=True)
-    tmp = osp.join(osp.dirname(path), f'.{osp.basename(path)}.{os.getpid()}.tmp')
-    try:
-        with torch.no_grad():
-            torch.onnx.export(wrapper, (example, ), tmp, dynamo=True, opset_version=opset,
-                              input_names=['lr'], output_names=['sr'],
-                              dynamic_shapes={'lr': {0: torch.export.Dim('batch', min=1)}},
-                              external_data=False, verbose=False, report=False)
-        os.replace(tmp, path)
-    finally:
-        if osp.exists(tmp):
-            os.remove(tmp)
+    with atomic_path(path) as tmp, torch.no_grad():
+        torch.onnx.export(wrapper, (example, ), tmp, dynamo=True, opset_version=opset,
+                          input_names=['lr'], output_names=['sr'],
+                          dynamic_shapes={'lr': {0: torch.export.Dim('batch', min=1)}},
+                          external_data=False, verbose=False, report=False)
     return wrapper
 
 

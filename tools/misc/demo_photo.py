@@ -8,7 +8,7 @@ The input of the photo examples (README, docs/photos.md): a small face in a phot
 import argparse
 
 from dapfsr.apis.photo import demo_photo
-from dapfsr.utils.fileio import write_png
+from dapfsr.utils.fileio import write_image
 
 
 def main():
@@ -20,7 +20,7 @@ def main():
     if not args.face_size > 0:
         parser.error(f'argument --face-size: must be > 0, got {args.face_size:g}')
     img = demo_photo(args.face_size)
-    write_png(args.file, img)
+    write_image(args.file, img)
     print(f'wrote {args.file}: scikit-image\'s astronaut, {img.shape[1]}x{img.shape[0]}, '
           f'her face about {args.face_size:g} px across')
 

@@ -3,7 +3,8 @@
 # perceptual loss (relu1_1..relu4_1, equal weights). ImageNet files: put
 # torchvision's resnet50-0676ba61.pth and vgg19-dcbb9e9d.pth in checkpoints/.
 # Decoder: the EMA generator of `tools/train.py configs/stylegan2/...` (128 px,
-# the values below must match that config), copied to decoder_checkpoint.
+# ./stylegan2_paper_decoder.py), copied to decoder_checkpoint.
+_base_ = ['./stylegan2_paper_decoder.py']
 model = dict(
     type='DAPFSR',
     encoder=dict(
@@ -17,8 +18,7 @@ model = dict(
         attention_reduction=16,
         istn_positions=(0, 1, 2),  # Table 2, row B: image, stride-4 maps (twice)
         istn_channels=32),
-    decoder=dict(type='StyleGANDecoder', out_size=128, style_channels=512, num_mlps=8,
-                 channel_multiplier=2),
+    decoder=_base_.stylegan2_paper_decoder,
     decoder_checkpoint='checkpoints/stylegan2_celeba128.pth',
     decoder_checkpoint_prefix='generator_ema',  # the EMA generator of the GAN checkpoint
     perceptual=dict(type='VGG19Features', layers=('relu1_1', 'relu2_1', 'relu3_1', 'relu4_1'),

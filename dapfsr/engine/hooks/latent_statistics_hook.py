@@ -1,8 +1,8 @@
 """mu_w / sigma_w (Eq. 2) of a StyleGAN2 training's generators, recomputed for every checkpoint."""
 from mmengine.hooks import Hook
-from mmengine.model import is_model_wrapper
 
 from dapfsr.registry import HOOKS
+from dapfsr.utils.distributed import unwrap_model
 
 
 @HOOKS.register_module()
@@ -16,7 +16,7 @@ class LatentStatisticsHook(Hook):
     priority = 'VERY_HIGH'
 
     def before_save_checkpoint(self, runner, checkpoint):
-        model = runner.model.module if is_model_wrapper(runner.model) else runner.model
+        model = unwrap_model(runner.model)
         model.update_latent_statistics()
         state = checkpoint['state_dict']
         for name, tensor in model.state_dict().items():

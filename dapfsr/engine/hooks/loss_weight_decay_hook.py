@@ -1,8 +1,8 @@
 """A loss weight of the model that decays per epoch of the training data (e.g. MTDN's lambda)."""
 from mmengine.hooks import Hook
-from mmengine.model import is_model_wrapper
 
 from dapfsr.registry import HOOKS
+from dapfsr.utils.distributed import unwrap_model
 
 
 @HOOKS.register_module()
@@ -29,7 +29,7 @@ class LossWeightDecayHook(Hook):
 
     @staticmethod
     def _model(runner):
-        return runner.model.module if is_model_wrapper(runner.model) else runner.model
+        return unwrap_model(runner.model)
 
     def before_train(self, runner):
         model = self._model(runner)

@@ -2,11 +2,11 @@
 import os.path as osp
 
 from mmengine.hooks import Hook
-from mmengine.model import is_model_wrapper
 
 from dapfsr.datasets import protocol_config
 from dapfsr.adaptation import adapt_and_save, exemplar_grids, file_exemplars, protocol_exemplars
 from dapfsr.registry import HOOKS
+from dapfsr.utils.distributed import unwrap_model
 from dapfsr.visualization import add_grid
 
 
@@ -90,7 +90,7 @@ class OneShotAdaptationHook(Hook):
         if not source:
             raise ValueError('OneShotAdaptationHook needs the source checkpoint (load_from) to save the '
                              'adapted parameters on top of')
-        model = runner.model.module if is_model_wrapper(runner.model) else runner.model
+        model = unwrap_model(runner.model)
         seed = self.seed if self.seed is not None else runner.seed
         exemplars, record = self.load_exemplars(runner)
         out_file = self.out_file or osp.join(runner.work_dir, 'adapted_parameters.pth')

@@ -7,6 +7,7 @@ from mmengine.hooks import Hook
 from mmengine.model import BaseAveragedModel, is_model_wrapper
 
 from dapfsr.registry import HOOKS
+from dapfsr.utils.distributed import unwrap_model
 from dapfsr.visualization import add_grid
 
 
@@ -72,7 +73,7 @@ class SampleGridHook(TrainingGridHook):
         self.cell = cell
 
     def generator(self, runner):
-        model = runner.model.module if is_model_wrapper(runner.model) else runner.model
+        model = unwrap_model(runner.model)
         if not hasattr(model, self.generator_name):
             raise AttributeError(f'SampleGridHook: {type(model).__name__} has no '
                                  f'"{self.generator_name}" to sample from')

@@ -1,10 +1,10 @@
 """Grids of a style network's faces (RAIN) restyled after one target exemplar while it trains."""
 import torch
 from mmengine.dist import master_only
-from mmengine.model import is_model_wrapper
 
 from dapfsr.datasets.transforms import read_face_tensor
 from dapfsr.registry import HOOKS
+from dapfsr.utils.distributed import unwrap_model
 from dapfsr.visualization import add_grid
 from .sample_grid_hook import TrainingGridHook
 
@@ -54,7 +54,7 @@ class StyleGridHook(TrainingGridHook):
     @torch.no_grad()
     def save_grid(self, runner, iteration):
         """Stylise the content faces and hand the grid to the visualizer; returns its file's path."""
-        model = runner.model.module if is_model_wrapper(runner.model) else runner.model
+        model = unwrap_model(runner.model)
         if self.faces is None:
             self.before_train(runner)
         device = next(model.parameters()).device

@@ -1,10 +1,10 @@
 """One optimizer wrapper per sub-module (a GAN's generator and discriminator)."""
 import copy
 
-from mmengine.model import is_model_wrapper
 from mmengine.optim import DefaultOptimWrapperConstructor, OptimWrapperDict
 
 from dapfsr.registry import OPTIM_WRAPPER_CONSTRUCTORS
+from dapfsr.utils.distributed import unwrap_model
 
 
 @OPTIM_WRAPPER_CONSTRUCTORS.register_module()
@@ -22,7 +22,7 @@ class MultiOptimWrapperConstructor:
         self.optim_wrapper_cfg = optim_wrapper_cfg
 
     def __call__(self, model):
-        model = model.module if is_model_wrapper(model) else model
+        model = unwrap_model(model)
         wrappers = {}
         for name, cfg in self.optim_wrapper_cfg.items():
             if not hasattr(model, name):

@@ -8,7 +8,6 @@ import re
 
 from mmengine.dist import broadcast_object_list, master_only
 from mmengine.hooks import CheckpointHook
-from mmengine.model import is_model_wrapper
 from mmengine.runner import BaseLoop, Runner
 
 from dapfsr.adaptation.delta import check_merged_checkpoint, load_adapted_parameters
@@ -16,6 +15,7 @@ from dapfsr.engine.hooks.checkpoint_hook import AtomicCheckpointHook
 from dapfsr.registry import RUNNERS
 from dapfsr.utils.checkpoint import (CheckpointError, checkpoint_keys, load_checkpoint_file,
                                      load_model_weights, model_types)
+from dapfsr.utils.distributed import unwrap_model
 from dapfsr.utils.fileio import partial_name
 from dapfsr.utils.user_errors import same_file
 
@@ -80,7 +80,7 @@ class DapfsrRunner(Runner):
 
     @property
     def unwrapped_model(self):
-        return self.model.module if is_model_wrapper(self.model) else self.model
+        return unwrap_model(self.model)
 
     def setup_env(self, env_cfg):
         super().setup_env(env_cfg)

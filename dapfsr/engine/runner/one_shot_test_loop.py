@@ -5,7 +5,6 @@ import os.path as osp
 import torch
 from mmengine.dataset import pseudo_collate
 from mmengine.dist import all_gather_object, get_dist_info, is_main_process
-from mmengine.model import is_model_wrapper
 from mmengine.runner import BaseLoop
 from torch.utils.data import DataLoader
 
@@ -15,6 +14,7 @@ from dapfsr.evaluation.results_table import configured_metrics, summarize, write
 from dapfsr.datasets import protocol_config
 from dapfsr.engine.hooks.result_grid_hook import RESULT_NAME_KEY
 from dapfsr.registry import ADAPTATIONS, LOOPS
+from dapfsr.utils.distributed import unwrap_model
 from dapfsr.visualization import add_grid, sr_grid_rows
 
 MODES = ('source_only', 'adapt', 'deltas')
@@ -94,7 +94,7 @@ class OneShotTestLoop(BaseLoop):
     def run(self):
         """Run every task; returns the mean metrics over splits."""
         runner = self.runner
-        model = runner.model.module if is_model_wrapper(runner.model) else runner.model
+        model = unwrap_model(runner.model)
         runner.call_hook('before_test')
         runner.call_hook('before_test_epoch')
         source = copy.deepcopy(model.state_dict()) if self.mode != 'source_only' else None

@@ -6,9 +6,9 @@ from mmengine.model import BaseModel
 
 from dapfsr.registry import MODELS
 from dapfsr.structures import FaceSRDataSample
+from dapfsr.utils.colour import BT601_LUMA
 from .face_warp import affine_parameters
 
-LUMA = (0.299, 0.587, 0.114)  # ITU-R BT.601
 
 
 @MODELS.register_module()
@@ -60,7 +60,7 @@ class AffineAligner(BaseModel):
     @staticmethod
     def standardise(lr):
         """(N, C, h, w) -> (N, 1, h, w): luma (or the one channel), zero mean, unit variance."""
-        y = lr if lr.shape[1] == 1 else sum(w * lr[:, i:i + 1] for i, w in enumerate(LUMA))
+        y = lr if lr.shape[1] == 1 else sum(w * lr[:, i:i + 1] for i, w in enumerate(BT601_LUMA))
         y = y - y.mean((2, 3), keepdim=True)
         return y / y.square().mean((2, 3), keepdim=True).add(1e-6).sqrt()
 

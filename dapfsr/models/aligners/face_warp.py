@@ -45,10 +45,16 @@ def compose_matrices(outer, inner):
                       outer[:, :, :2] @ inner[:, :, 2:] + outer[:, :, 2:]], 2)
 
 
+def moderate_preset():
+    """``RandomFaceAffine``'s moderate preset: ``rotation`` (deg), ``translation`` (px at
+    :data:`REFERENCE_SIZE`), ``scale`` (min, max)."""
+    from dapfsr.datasets.transforms.processing import RandomFaceAffine  # datasets import models
+    return RandomFaceAffine.PRESETS['moderate']
+
+
 def moderate_ranges():
     """(low, high) (4,) tensors of ``RandomFaceAffine``'s moderate preset, in (N, 4) order."""
-    from dapfsr.datasets.transforms.processing import RandomFaceAffine
-    ranges = RandomFaceAffine.PRESETS['moderate']
+    ranges = moderate_preset()
     rot, shift, (s_low, s_high) = ranges['rotation'], ranges['translation'], ranges['scale']
     return torch.tensor([-rot, -shift, -shift, s_low]), torch.tensor([rot, shift, shift, s_high])
 

@@ -5,9 +5,10 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+from dapfsr.models.aligners import REFERENCE_SIZE, moderate_preset
+from dapfsr.models.base_models import BaseFaceSRModel
 from dapfsr.registry import MODELS
 from dapfsr.utils.matlab_resize import imresize
-from dapfsr.models.base_models import BaseFaceSRModel
 
 
 @MODELS.register_module()
@@ -59,8 +60,8 @@ class DAPFSR(BaseFaceSRModel):
             towards the region the decoder was trained to draw from (pSp's average-latent
             penalty); the codes of the unregularised small encoder spread 2.4x the W+
             ceiling's (configs/dapfsr/README.md). 0 turns it off.
-        synthetic_affine (dict): ``rotation`` (max degrees), ``translation``
-            (max shift as a fraction of the side), ``scale`` (min, max): the
+        synthetic_affine (dict, optional): ``rotation`` (max degrees), ``translation``
+            (max shift as a fraction of the side), ``scale`` (min, max); default: the
             ranges of ``RandomFaceAffine``'s moderate preset.
         data_preprocessor (dict): FaceSRDataPreprocessor config.
         refiner (dict, optional): See :class:`BaseFaceSRModel`.
@@ -80,7 +81,7 @@ class DAPFSR(BaseFaceSRModel):
                  decoder_checkpoint_prefix=None, offset_scale=True, pixel_loss_weight=1.0,
                  perceptual_loss_weight=1.0, perceptual_layer_weights=None, randomize_noise=False,
                  synthetic_latent_weight=0.0, synthetic_truncation=0.8,
-                 synthetic_affine=dict(rotation=10.0, translation=4 / 128, scale=(0.9, 1.1)),
+                 synthetic_affine=None,
                  latent_regularization_weight=0.0, data_preprocessor=dict(type='FaceSRDataPreprocessor'), refiner=None, init_cfg=None):
         super().__init__(data_preprocessor=data_preprocessor, refiner=refiner, init_cfg=init_cfg)
         self.build_frozen_decoder(decoder, decoder_checkpoint, decoder_checkpoint_prefix)
@@ -98,6 +99,9 @@ class DAPFSR(BaseFaceSRModel):
         self.randomize_noise = randomize_noise
         self.synthetic_latent_weight = synthetic_latent_weight
         self.synthetic_truncation = synthetic_truncation
+        if synthetic_affine is None:
+            preset = moderate_preset()
+            synthetic_affine = dict(preset, translation=preset['translation'] / REFERENCE_SIZE)
         self.synthetic_affine = dict(synthetic_affine)
         self.latent_regularization_weight = latent_regularization_weight
         self.decoder.eval()

@@ -1,10 +1,11 @@
 """StyleGAN2 training of the decoder G (sec. 4.3: "following the protocols of StyleGAN")."""
 import torch
-from mmengine.model import BaseAveragedModel, BaseModel, is_model_wrapper
+from mmengine.model import BaseAveragedModel, BaseModel
 
 from dapfsr.models.base_models.average_model import HalfLifeEMA
 from dapfsr.registry import MODELS
 from dapfsr.structures import FaceSRDataSample
+from dapfsr.utils.distributed import unwrap_model
 
 
 @MODELS.register_module()
@@ -101,7 +102,7 @@ class StyleGAN2(BaseModel):
     @property
     def decoder(self):
         """The trained :class:`StyleGANDecoder` itself (``generator`` without a DDP wrapper)."""
-        return self.generator.module if is_model_wrapper(self.generator) else self.generator
+        return unwrap_model(self.generator)
 
     @torch.no_grad()
     def update_latent_statistics(self):
@@ -118,7 +119,7 @@ class StyleGAN2(BaseModel):
     def generate(self, num, rng, generator=None, return_latents=False):
         """Fakes from fresh z (two with probability ``mixing_prob``) and fresh noise maps."""
         generator = generator or self.generator
-        decoder = generator.module if is_model_wrapper(generator) else generator
+        decoder = unwrap_model(generator)
         device = decoder.latent_mean.device
         styles = [torch.randn(num, decoder.style_channels, generator=rng, device=device)]
         inject_index = None

@@ -6,9 +6,9 @@ import cv2
 import numpy as np
 import pytest
 
-from tool_runner import REPO_ROOT
 from dapfsr.apis.webui import WEBUI_MODELS, WebInputError, WebUI, read_upload
 
+REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 FAST = {'adaptation.outer_iters': 1, 'adaptation.inner_iters': 3}
 
 

@@ -1,6 +1,6 @@
 """docs/add_component.md: its file blocks, written out as the user's package and configs in a
 temporary folder, train and test through the tools (child processes of the session's
-tests/tool_runner.py process, from the project root, the package on PYTHONPATH), and give
+tests/conftest.py process, from the project root, the package on PYTHONPATH), and give
 the numbers an independent computation gives."""
 import json
 import os
@@ -17,8 +17,6 @@ import torch.nn.functional as F
 from mmengine.config import Config
 from mmengine.dataset import pseudo_collate
 
-from tool_runner import shared_runner
-from trained_model_tools import logged_scalars
 
 REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 DOC = osp.join(REPO_ROOT, 'docs', 'add_component.md')
@@ -62,8 +60,8 @@ class Workspace:
     """``project/my_configs`` beside ``project/configs`` (the project's, linked), so the doc's
     ``'../configs/...'`` bases resolve; ``my_work/my_faces_ext``; ``data`` (DAPFSR_DATA_ROOT)."""
 
-    def __init__(self, root):
-        self.root = root
+    def __init__(self, root, tool_runner):
+        self.root, self.tool_runner = root, tool_runner
         self.files = {path: text for text, path in FILE_BLOCK.findall(doc_text())}
         (root / 'project').mkdir()
         os.symlink(osp.join(REPO_ROOT, 'configs'), root / 'project' / 'configs')
@@ -98,17 +96,17 @@ class Workspace:
         if checkpoint is not None:
             args = [str(checkpoint) if a.endswith('.pth') else a for a in args]
         assert tool.startswith('tools/')
-        result = shared_runner().run([tool[len('tools/'):], self.config(config), *args, *extra], timeout=300,
-                                     env=self.child_env)
+        result = self.tool_runner.run([tool[len('tools/'):], self.config(config), *args, *extra], timeout=300,
+                                      env=self.child_env)
         assert result['status'] == 0, result['stdout'][-3000:] + result['stderr'][-3000:]
         return result['stdout'] + result['stderr']
 
 
 @pytest.fixture(scope='module')
-def ws(tmp_path_factory):
+def ws(tmp_path_factory, tool_runner):
     """The workspace; ``my_faces_ext`` importable here too, unregistered again afterwards."""
     from dapfsr import registry
-    workspace = Workspace(tmp_path_factory.mktemp('add_component'))
+    workspace = Workspace(tmp_path_factory.mktemp('add_component'), tool_runner)
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv('DAPFSR_DATA_ROOT', workspace.env['DAPFSR_DATA_ROOT'])
         mp.syspath_prepend(str(workspace.root / 'my_work'))
@@ -170,7 +168,7 @@ def test_the_doc_is_a_package_and_configs_that_load(ws):
         0.5 * torch.sqrt((sr - hr).square() + 1e-6).mean().item(), rel=1e-5)
 
 
-def test_my_encoder_and_loss_train_through_tools_train(ws):
+def test_my_encoder_and_loss_train_through_tools_train(ws, logged_scalars):
     from dapfsr.registry import DATASETS, MODELS
     from dapfsr.utils import load_checkpoint_file
 

@@ -1,5 +1,5 @@
 """Checkpoints survive a kill at any phase of a save, and ``--resume`` never starts over in
-silence (issue 24, items 3 and 4), on LineModel (tests/line_model.py) with DapfsrRunner.
+silence (issue 24, items 3 and 4), on LineModel (tests/conftest.py) with DapfsrRunner.
 
 Item 3: a training run with ``max_keep_ckpts=1`` (checkpoints every 3 iterations, 9 in all)
 kills itself (SIGKILL, as a machine going away) during its second save, at one phase:
@@ -22,11 +22,9 @@ import textwrap
 
 import pytest
 import torch
-from line_model import make_runner
 
 from dapfsr.engine import DapfsrRunner
 from dapfsr.utils import CheckpointError
-from tool_runner import shared_runner
 
 TESTS_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -38,7 +36,7 @@ DYING_TRAININGS = textwrap.dedent('''
     import builtins, os, signal, sys
     sys.path.insert(0, {tests!r})
     from mmengine.fileio.backends.local_backend import LocalBackend
-    from line_model import make_runner
+    from conftest import make_runner
     from dapfsr.engine import DapfsrRunner
 
 
@@ -116,13 +114,13 @@ def assert_same_weights(a, b):
 
 
 @pytest.fixture(scope='module')
-def killed_runs(tmp_path_factory):
+def killed_runs(tmp_path_factory, tool_runner, make_runner):
     """The four dying trainings: {phase: work dir}; and the uninterrupted run."""
     tmp = tmp_path_factory.mktemp('killed')
-    # a process of its own: a child of the session's tests/tool_runner.py process (imports paid)
+    # a process of its own: a child of the session's tool_runner process (imports paid)
     script = tmp / 'dying_trainings.py'
     script.write_text(DYING_TRAININGS.format(tests=TESTS_DIR, tmp=str(tmp), phases=PHASES))
-    proc = shared_runner().run([str(script)], timeout=300)
+    proc = tool_runner.run([str(script)], timeout=300)
     assert proc['status'] == 0, proc['stderr'][-2000:]
     statuses = dict(line.split() for line in proc['stdout'].splitlines())
     assert statuses == {phase: str(-signal.SIGKILL) for phase in PHASES}, proc['stderr'][-2000:]
@@ -132,7 +130,7 @@ def killed_runs(tmp_path_factory):
 
 
 @pytest.mark.parametrize('phase', PHASES)
-def test_a_kill_at_any_phase_of_a_save_leaves_a_run_to_resume(killed_runs, phase):
+def test_a_kill_at_any_phase_of_a_save_leaves_a_run_to_resume(killed_runs, phase, make_runner):
     works, full = killed_runs
     work = works[phase]
     named = (work / 'last_checkpoint').read_text().strip()
@@ -158,7 +156,7 @@ def snapshot(folder, names):
 
 
 @pytest.fixture(scope='module')
-def run_of_12(tmp_path_factory):
+def run_of_12(tmp_path_factory, make_runner):
     """A run of 12 iterations (iter_3, 6, 9, 12.pth): the hand-copied checkpoints and the
     uninterrupted result."""
     work = tmp_path_factory.mktemp('full12')
@@ -167,7 +165,7 @@ def run_of_12(tmp_path_factory):
     return work / 'run', runner
 
 
-def test_resume_without_last_checkpoint_continues_from_the_newest_checkpoint(run_of_12, tmp_path):
+def test_resume_without_last_checkpoint_continues_from_the_newest_checkpoint(run_of_12, tmp_path, make_runner):
     src, full = run_of_12
     work = tmp_path / 'copied'
     copy_checkpoints(src, work, (3, 6, 9))
@@ -179,7 +177,7 @@ def test_resume_without_last_checkpoint_continues_from_the_newest_checkpoint(run
     assert snapshot(work, ['iter_3.pth', 'iter_6.pth']) == before  # not rewritten
 
 
-def test_resume_skips_a_checkpoint_cut_short_for_the_newest_that_loads(run_of_12, tmp_path):
+def test_resume_skips_a_checkpoint_cut_short_for_the_newest_that_loads(run_of_12, tmp_path, make_runner):
     src, full = run_of_12
     work = tmp_path / 'copied'
     copy_checkpoints(src, work, (3, 6, 9))
@@ -192,7 +190,7 @@ def test_resume_skips_a_checkpoint_cut_short_for_the_newest_that_loads(run_of_12
     assert_same_weights(full, resumed)
 
 
-def test_resume_stops_when_no_checkpoint_of_the_work_dir_loads(tmp_path):
+def test_resume_stops_when_no_checkpoint_of_the_work_dir_loads(tmp_path, make_runner):
     work = tmp_path / 'broken'
     os.makedirs(work)
     for i in (100, 150, 200):
@@ -209,13 +207,13 @@ def test_resume_stops_when_no_checkpoint_of_the_work_dir_loads(tmp_path):
     assert not (work / 'iter_3.pth').exists()
 
 
-def test_resume_in_an_empty_work_dir_starts_at_iteration_0(tmp_path):
+def test_resume_in_an_empty_work_dir_starts_at_iteration_0(tmp_path, make_runner):
     runner = make_runner(tmp_path / 'new', 3, resume=True, runner_type=DapfsrRunner)
     runner.train()
     assert runner.iter == 3 and resumed_iteration(runner) is None
 
 
-def test_training_anew_never_writes_over_its_load_from_and_warns_of_replacing(run_of_12, tmp_path):
+def test_training_anew_never_writes_over_its_load_from_and_warns_of_replacing(run_of_12, tmp_path, make_runner):
     src, _ = run_of_12
     work = tmp_path / 'copied'
     copy_checkpoints(src, work, (3, 6))

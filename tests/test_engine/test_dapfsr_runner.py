@@ -4,12 +4,10 @@ import textwrap
 
 import pytest
 import torch
-from line_model import LineDataset, make_runner
 from mmengine.runner import Runner
 
 from dapfsr.engine import DapfsrRunner
 from dapfsr.utils import CheckpointError
-from tool_runner import shared_runner
 
 TESTS_DIR = osp.dirname(osp.dirname(osp.abspath(__file__)))
 
@@ -19,7 +17,7 @@ DYING_TRAINING = textwrap.dedent('''
     import os, signal, sys
     sys.path.insert(0, {tests!r})
     from mmengine.fileio.backends.local_backend import LocalBackend
-    from line_model import make_runner
+    from conftest import make_runner
     from dapfsr.engine import DapfsrRunner
     writes = []
 
@@ -35,12 +33,12 @@ DYING_TRAINING = textwrap.dedent('''
 ''')
 
 
-def test_kill_during_checkpoint_save_leaves_no_partial_checkpoint(tmp_path):
+def test_kill_during_checkpoint_save_leaves_no_partial_checkpoint(tmp_path, tool_runner, make_runner):
     work = tmp_path / 'run'
-    # a process of its own: a child of the session's tests/tool_runner.py process (imports paid)
+    # a process of its own: a child of the session's tool_runner process (imports paid)
     script = tmp_path / 'dying_training.py'
     script.write_text(DYING_TRAINING.format(tests=TESTS_DIR, work=str(work)))
-    proc = shared_runner().run([str(script)], timeout=120)
+    proc = tool_runner.run([str(script)], timeout=120)
     assert proc['status'] == -9, proc['stderr'][-2000:]
     assert (work / 'iter_3.pth').is_file() and not (work / 'iter_6.pth').exists()
     assert (work / '.iter_6.pth.partial').stat().st_size == 100  # cut short, under another name
@@ -55,7 +53,7 @@ def test_kill_during_checkpoint_save_leaves_no_partial_checkpoint(tmp_path):
         torch.testing.assert_close(a, b, rtol=0, atol=0)
 
 
-def test_load_checkpoint_refuses_a_foreign_file_and_loads_a_fitting_one(tmp_path):
+def test_load_checkpoint_refuses_a_foreign_file_and_loads_a_fitting_one(tmp_path, make_runner):
     runner = make_runner(tmp_path / 'w', 3, runner_type=DapfsrRunner)
     runner.train()
     wrong = tmp_path / 'wrong.pth'
@@ -72,8 +70,8 @@ def test_load_checkpoint_refuses_a_foreign_file_and_loads_a_fitting_one(tmp_path
         torch.testing.assert_close(a, b)
 
 
-def test_num_workers_zero_turns_persistent_workers_off():
-    loader = dict(dataset=LineDataset(), sampler=dict(type='DefaultSampler', shuffle=False),
+def test_num_workers_zero_turns_persistent_workers_off(line_dataset):
+    loader = dict(dataset=line_dataset, sampler=dict(type='DefaultSampler', shuffle=False),
                   batch_size=4, num_workers=0, persistent_workers=True,
                   collate_fn=dict(type='default_collate'))
     with pytest.raises(ValueError, match='persistent_workers'):
@@ -81,14 +79,14 @@ def test_num_workers_zero_turns_persistent_workers_off():
     assert len(DapfsrRunner.build_dataloader(loader)) == 8
 
 
-def test_environment_and_config_dump_go_to_the_log_file_only(tmp_path, capsys):
+def test_environment_and_config_dump_go_to_the_log_file_only(tmp_path, capsys, make_runner):
     runner = make_runner(tmp_path / 'w', 1, runner_type=DapfsrRunner)
     console = capsys.readouterr().out
     log = open(runner.logger.handlers[-1].baseFilename).read()
     assert 'System environment' in log and 'System environment' not in console
 
 
-def test_runs_started_in_one_second_get_run_folders_of_their_own(tmp_path, monkeypatch):
+def test_runs_started_in_one_second_get_run_folders_of_their_own(tmp_path, monkeypatch, make_runner):
     """Two runs of one work dir started in the same second (mmengine names the run folder
     by the second) each keep their own folder, log and metrics, instead of one log holding
     both runs' lines and one run's metrics lost."""

@@ -15,7 +15,6 @@ from adaptation_helpers import HR_SIZE, LR_SIZE, TINY_MODEL, build_tiny_model, d
 from dapfsr.engine import DapfsrRunner  # noqa: E402
 from dapfsr.registry import HOOKS  # noqa: E402
 from dapfsr.utils import load_config  # noqa: E402
-from tool_runner import shared_runner  # noqa: E402
 
 REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 SPLITS = ['A+000E+00', 'A+050E+00']
@@ -89,13 +88,13 @@ def test_a_task_adaptation_never_leaks_into_the_next(tmp_path, yaleb_root):
     assert abs(results['rows'][f'bench_2 (adapt)']['PSNR'] - sum(split_means) / 2) < 1e-9
 
 
-def test_saved_parameters_give_the_adapted_numbers_and_hooks_run(tmp_path, yaleb_root, one_torch_thread):
+def test_saved_parameters_give_the_adapted_numbers_and_hooks_run(tmp_path, yaleb_root, one_torch_thread, tool_runner):
     config, checkpoint = write_setup(tmp_path, yaleb_root, seeds=(0, ))
     _, adapted = run_benchmark(config, checkpoint, tmp_path / 'adapt')
     deltas = tmp_path / 'deltas'
     for split in SPLITS:  # what tools/adapt.py --split writes, where the deltas mode reads
-        result = shared_runner().run(['adapt.py', config, checkpoint, '--split', split,
-                                      '--work-dir', str(deltas), '--no-samples'], timeout=300)
+        result = tool_runner.run(['adapt.py', config, checkpoint, '--split', split,
+                                  '--work-dir', str(deltas), '--no-samples'], timeout=300)
         assert result['status'] == 0, result['stderr'][-3000:]
     cfg_hooks = dict(custom_hooks=[dict(type='ResultGridHook'), dict(type='CallRecorder')])
     cfg = load_config(config, cfg_hooks, work_dir=str(tmp_path / 'deltas_run'))
@@ -114,7 +113,7 @@ def test_saved_parameters_give_the_adapted_numbers_and_hooks_run(tmp_path, yaleb
         assert (tmp_path / 'deltas_run' / f'grid_deltas_{split}.png').is_file()
 
 
-def test_two_processes_give_the_table_of_one(tmp_path, yaleb_root):
+def test_two_processes_give_the_table_of_one(tmp_path, yaleb_root, tool_runner):
     config, checkpoint = write_setup(tmp_path, yaleb_root, seeds=(0, ))
     with socket.socket() as s:
         s.bind(('127.0.0.1', 0))
@@ -122,9 +121,9 @@ def test_two_processes_give_the_table_of_one(tmp_path, yaleb_root):
     env = dict(os.environ, OMP_NUM_THREADS='1', PORT=str(port),
                PATH=osp.dirname(sys.executable) + os.pathsep + os.environ['PATH'])
     tables = []
-    # one process: tools/test.py, a child of the session's tests/tool_runner.py process; two:
+    # one process: tools/test.py, a child of the session's tests/conftest.py process; two:
     # tools/dist_test.sh (torchrun) as a real command
-    one = shared_runner().run(['test.py', config, checkpoint, '--work-dir', str(tmp_path / 'one')], timeout=600)
+    one = tool_runner.run(['test.py', config, checkpoint, '--work-dir', str(tmp_path / 'one')], timeout=600)
     assert one['status'] == 0, one['stdout'][-3000:] + one['stderr'][-3000:]
     tables.append(json.load(open(tmp_path / 'one' / 'results_adapt.json')))
     result = subprocess.run(['bash', 'tools/dist_test.sh', config, '2', checkpoint,
@@ -136,7 +135,7 @@ def test_two_processes_give_the_table_of_one(tmp_path, yaleb_root):
 
 
 def test_the_unrefined_row_is_the_model_without_its_refiner_after_the_same_adaptation(
-        tmp_path, yaleb_root, one_torch_thread):
+        tmp_path, yaleb_root, one_torch_thread, tool_runner):
     from dapfsr.models.aligners import AffineAligner
     config, checkpoint = write_setup(tmp_path, yaleb_root, splits=SPLITS[1:], seeds=(0, ))
     aligner = tmp_path / 'aligner.pth'
@@ -146,9 +145,9 @@ def test_the_unrefined_row_is_the_model_without_its_refiner_after_the_same_adapt
     refiner = dict(type='LRConsistencyRefiner', aligner=dict(type='AffineAligner', in_size=LR_SIZE),
                    aligner_checkpoint=str(aligner), iterations=3, calibration_steps=2, calibration_batch=4)
     refined_config.write_text(f"_base_ = [{config!r}]\nmodel = dict(refiner={refiner!r})\n")
-    result = shared_runner().run(['test.py', str(refined_config), checkpoint, '--one-shot', 'adapt',
-                                  '--unrefined-row', '--name', 'tiny', '--work-dir', str(tmp_path / 'both')],
-                                 timeout=300)
+    result = tool_runner.run(['test.py', str(refined_config), checkpoint, '--one-shot', 'adapt',
+                              '--unrefined-row', '--name', 'tiny', '--work-dir', str(tmp_path / 'both')],
+                             timeout=300)
     assert result['status'] == 0, result['stderr'][-3000:]
     both = json.load(open(tmp_path / 'both' / 'results_adapt.json'))
     _, refined = run_benchmark(str(refined_config), checkpoint, tmp_path / 'refined')

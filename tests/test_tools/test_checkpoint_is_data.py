@@ -11,7 +11,7 @@ tools/train.py with ``load_from``, with ``--resume FILE`` and with ``--resume`` 
 No marker may appear, and each tool must have read the file (its weights refused as not
 fitting, or the training run completed from it), so the test cannot pass by failing early.
 
-The tools run as children of one process (the session's tests/tool_runner.py). The model-type check still
+The tools run as children of one process (the session's tests/conftest.py). The model-type check still
 works on a file that records its types only in ``meta['cfg']`` (read from the text's syntax
 tree), and training checkpoints now record ``meta['model_types']`` as plain strings.
 """
@@ -22,7 +22,6 @@ import cv2
 import numpy as np
 import pytest
 import torch
-from line_model import make_runner
 
 from dapfsr.apis import init_model
 from dapfsr.engine import DapfsrRunner
@@ -98,14 +97,14 @@ randomness = dict(seed=1)
 default_scope = 'dapfsr'
 """
 REGISTER_LINE_MODEL = """\
-from line_model import LineDataset, LineModel
+from conftest import LineDataset, LineModel
 from dapfsr.registry import DATASETS, MODELS
 MODELS.register_module(module=LineModel, force=True)
 DATASETS.register_module(module=LineDataset, force=True)
 """
 
 
-def write_inputs(tmp):
+def write_inputs(tmp, make_runner):
     """The tools' inputs: a fake CelebA-HQ test folder (tools/test.py lists it before loading
     the checkpoint), faces, the LineModel training config and a real training checkpoint of it."""
     data = tmp / 'data'
@@ -169,10 +168,10 @@ RAN = {}
 
 
 @pytest.fixture
-def tool_runs(tmp_path_factory, tool_runner):
+def tool_runs(tmp_path_factory, tool_runner, make_runner):
     if 'results' not in RAN:
         tmp = tmp_path_factory.mktemp('checkpoint_is_data')
-        data, RAN['line_checkpoint'] = write_inputs(tmp)
+        data, RAN['line_checkpoint'] = write_inputs(tmp, make_runner)
         table = [*commands(tmp, 'plain', {}),
                  *commands(tmp, 'forced', {'TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD': '1'})]
         # each child: the data root made here, and the LineModel's modules importable

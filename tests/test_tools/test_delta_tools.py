@@ -153,7 +153,7 @@ DECODER = osp.join(REPO_ROOT, 'checkpoints', 'stylegan2_small_celebahq64.pth')
 
 
 def run_tools(tool_runner, commands):
-    """[(argv), ...] as children of the session's tests/tool_runner.py process (imports paid
+    """[(argv), ...] as children of the session's tests/conftest.py process (imports paid
     once): [dict(status, stdout, stderr)]."""
     return tool_runner.run_many([dict(argv=argv, timeout=300) for argv in commands])
 

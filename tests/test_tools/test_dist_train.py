@@ -9,7 +9,6 @@ import torch
 
 from dapfsr.utils.checkpoint import load_checkpoint_file
 from tiny_models import HR_SIZE, LR_SIZE, TINY_MODEL
-from tool_runner import shared_runner
 
 REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 ITERS = 3
@@ -39,7 +38,7 @@ default_hooks = dict(checkpoint=dict(interval={ITERS}, save_best=None), logger=d
 """)
 
 
-def train(tmp_path, name, processes, batch_size):
+def train(tmp_path, tool_runner, name, processes, batch_size):
     config = tmp_path / f'{name}.py'
     write_config(config, batch_size)
     with socket.socket() as s:  # a free port for torchrun
@@ -53,17 +52,17 @@ def train(tmp_path, name, processes, batch_size):
                                  '--work-dir', str(work_dir)], capture_output=True, text=True,
                                 env=env, timeout=600, cwd=REPO_ROOT)
         assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    else:  # python tools/train.py: a child of the session's tests/tool_runner.py process (one thread)
-        result = shared_runner().run(['train.py', str(config), '--work-dir', str(work_dir)], timeout=600)
+    else:  # python tools/train.py: a child of the session's tool_runner process (one thread)
+        result = tool_runner.run(['train.py', str(config), '--work-dir', str(work_dir)], timeout=600)
         assert result['status'] == 0, result['stdout'][-3000:] + result['stderr'][-3000:]
     state = load_checkpoint_file(str(work_dir / f'iter_{ITERS}.pth'))['state_dict']
     return {k: v for k, v in state.items() if k.startswith('encoder.')}
 
 
-def test_two_processes_match_one_process_with_the_doubled_batch(tmp_path, celeba_hq_root):
-    two = train(tmp_path, 'two_processes', 2, batch_size=2)
-    one = train(tmp_path, 'one_process', 1, batch_size=4)
-    half = train(tmp_path, 'one_process_half_batch', 1, batch_size=2)  # rank 0's faces alone
+def test_two_processes_match_one_process_with_the_doubled_batch(tmp_path, celeba_hq_root, tool_runner):
+    two = train(tmp_path, tool_runner, 'two_processes', 2, batch_size=2)
+    one = train(tmp_path, tool_runner, 'one_process', 1, batch_size=4)
+    half = train(tmp_path, tool_runner, 'one_process_half_batch', 1, batch_size=2)  # rank 0's faces alone
     assert two.keys() == one.keys() and len(one) > 50
 
     def max_difference(a, b):

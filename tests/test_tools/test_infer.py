@@ -13,7 +13,6 @@ import torch
 from mmengine.config import Config
 
 from dapfsr.adaptation import save_adapted_parameters
-from infer_tool import infer, run_infer, tiny  # noqa: F401 (tiny: a fixture)
 from tiny_models import HR_SIZE, LR_SIZE, build_tiny_model
 
 REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
@@ -55,7 +54,7 @@ def assert_is_the_models_sr(sr_png, lr_png):
     assert np.abs(written[..., ::-1].astype(int) - expected).max() <= 1, sr_png
 
 
-def test_refuses_an_output_folder_that_is_the_input_folder(tmp_path, capsys, tiny):
+def test_refuses_an_output_folder_that_is_the_input_folder(tmp_path, capsys, tiny, run_infer):
     src = tmp_path / 'lr'
     write_faces(src, {'a.png': LR})
     before = (src / 'a.png').read_bytes()
@@ -68,7 +67,7 @@ def test_refuses_an_output_folder_that_is_the_input_folder(tmp_path, capsys, tin
     assert tree(src) == ['a.png'] and (src / 'a.png').read_bytes() == before
 
 
-def test_inputs_differing_only_in_extension_get_distinct_outputs(tmp_path, capsys, tiny):
+def test_inputs_differing_only_in_extension_get_distinct_outputs(tmp_path, capsys, tiny, run_infer):
     src, dst = tmp_path / 'lr', tmp_path / 'sr'
     write_faces(src, {'a.png': LR, 'a.jpg': LR})
     code, out, _ = run_infer(capsys, *tiny, src, dst)
@@ -79,7 +78,7 @@ def test_inputs_differing_only_in_extension_get_distinct_outputs(tmp_path, capsy
 
 
 def test_failed_writes_are_not_counted_and_never_leave_a_partial_file(tmp_path, capsys, monkeypatch,
-                                                                      tiny):
+                                                                      tiny, run_infer):
     src, dst = tmp_path / 'lr', tmp_path / 'sr'
     write_faces(src, {'a.png': LR, 'b.png': LR})
     for taken in ('a.png', 'a.png.png'):  # the output name (old and new rule) is a folder
@@ -104,7 +103,7 @@ def test_failed_writes_are_not_counted_and_never_leave_a_partial_file(tmp_path, 
     (['missing', 'sr'], 'input folder not found: missing'),
     (['lr', 'file'], 'output folder is a file: file'),
 ], ids=['batch-size-0', 'batch-size-negative', 'no-input-folder', 'output-is-a-file'])
-def test_rejects_bad_arguments(tmp_path, capsys, monkeypatch, tiny, argv, message):
+def test_rejects_bad_arguments(tmp_path, capsys, monkeypatch, tiny, argv, message, run_infer):
     monkeypatch.chdir(tmp_path)
     write_faces('lr', {'a.png': LR})
     (tmp_path / 'file').write_text('')
@@ -113,7 +112,7 @@ def test_rejects_bad_arguments(tmp_path, capsys, monkeypatch, tiny, argv, messag
     assert not (tmp_path / 'sr').exists()
 
 
-def test_partial_failure_exits_1_and_names_each_failed_file(tmp_path, capsys, tiny):
+def test_partial_failure_exits_1_and_names_each_failed_file(tmp_path, capsys, tiny, run_infer):
     src, dst = tmp_path / 'lr', tmp_path / 'sr'
     write_faces(src, {'a.png': LR, 'b.jpg': LR, 'c.png': LR})
     (src / 'broken.png').write_bytes(b'not an image')
@@ -129,7 +128,7 @@ def test_partial_failure_exits_1_and_names_each_failed_file(tmp_path, capsys, ti
         assert_is_the_models_sr(dst / f'{name}.png', src / name)
 
 
-def test_warns_about_inputs_not_at_the_lr_size(tmp_path, capsys, tiny):
+def test_warns_about_inputs_not_at_the_lr_size(tmp_path, capsys, tiny, run_infer):
     src, dst = tmp_path / 'lr', tmp_path / 'sr'
     write_faces(src, {'ok.png': LR, 'wide.png': (LR_SIZE, LR_SIZE + 3), 'big.png': (64, 64),
                       'small.png': (LR_SIZE // 2, LR_SIZE // 2)})
@@ -152,7 +151,7 @@ def test_warns_about_inputs_not_at_the_lr_size(tmp_path, capsys, tiny):
     ('cuda', '--device cuda: no CUDA GPU is available here; use --device cpu'),
     ('gpu', "not a torch device: 'gpu' (e.g. cpu, cuda, cuda:0)"),
 ])
-def test_unusable_device_is_a_one_line_error(tmp_path, capsys, monkeypatch, tiny, device, message):
+def test_unusable_device_is_a_one_line_error(tmp_path, capsys, monkeypatch, tiny, device, message, run_infer):
     monkeypatch.setattr(torch.cuda, 'is_available', lambda: False)
     src = tmp_path / 'lr'
     write_faces(src, {'a.png': LR})
@@ -161,7 +160,7 @@ def test_unusable_device_is_a_one_line_error(tmp_path, capsys, monkeypatch, tiny
     assert 'Traceback' not in err and not (tmp_path / 'sr').exists()
 
 
-def test_help_documents_every_argument_and_the_committed_model(capsys):
+def test_help_documents_every_argument_and_the_committed_model(capsys, infer, run_infer):
     code, out, _ = run_infer(capsys, '--help')
     assert code == 0
     cfg = Config.fromfile(osp.join(REPO_ROOT, 'configs', 'dapfsr', 'dapfsr_small_17k_celeba-hq.py'))
@@ -175,7 +174,7 @@ def test_help_documents_every_argument_and_the_committed_model(capsys):
         assert action.help and ''.join(action.help.split()) in ''.join(out.split())
 
 
-def test_recursive_mirrors_subfolders_and_non_images_are_reported(tmp_path, capsys, tiny):
+def test_recursive_mirrors_subfolders_and_non_images_are_reported(tmp_path, capsys, tiny, run_infer):
     src = tmp_path / 'lr'
     write_faces(src, {'a.png': LR, 'sub/b.png': LR, 'sub/deeper/c.jpg': LR})
     (src / 'anim.gif').write_bytes(b'GIF89a')
@@ -194,7 +193,7 @@ def test_recursive_mirrors_subfolders_and_non_images_are_reported(tmp_path, caps
         assert_is_the_models_sr(src / 'deep' / f'{name}.png', src / name)
 
 
-def test_loading_errors_are_one_line_messages(tmp_path, capsys, tiny):
+def test_loading_errors_are_one_line_messages(tmp_path, capsys, tiny, run_infer):
     config, checkpoint = tiny
     src = tmp_path / 'lr'
     write_faces(src, {'a.png': LR})
@@ -221,7 +220,7 @@ def test_loading_errors_are_one_line_messages(tmp_path, capsys, tiny):
     assert not (tmp_path / 'sr').exists()
 
 
-def test_parameter_free_baseline_needs_no_checkpoint(tmp_path, capsys):
+def test_parameter_free_baseline_needs_no_checkpoint(tmp_path, capsys, run_infer):
     src, dst = tmp_path / 'lr', tmp_path / 'sr'
     write_faces(src, {'a.png': (16, 16)})
     bicubic = osp.join(REPO_ROOT, 'configs', 'bicubic', 'bicubic_x4_celeba-hq.py')

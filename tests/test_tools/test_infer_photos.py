@@ -6,7 +6,6 @@ import torch
 from skimage import data
 
 from dapfsr.apis.photo import demo_photo
-from infer_tool import run_infer, tiny  # noqa: F401 (tiny: a fixture)
 from tiny_models import HR_SIZE, LR_SIZE, build_tiny_model
 
 
@@ -14,7 +13,7 @@ def imwrite(path, img):
     cv2.imwrite(str(path), img[..., ::-1] if img.ndim == 3 else img)
 
 
-def test_folder_of_photos_crops_and_broken_files(tmp_path, capsys, tiny):
+def test_folder_of_photos_crops_and_broken_files(tmp_path, capsys, tiny, run_infer):
     src, dst = tmp_path / 'in', tmp_path / 'out'
     src.mkdir()
     astronaut = demo_photo(24)
@@ -53,7 +52,7 @@ def test_folder_of_photos_crops_and_broken_files(tmp_path, capsys, tiny):
     assert cv2.imread(str(tmp_path / 'crops' / 'astronaut.jpg.png')).shape == (HR_SIZE, HR_SIZE, 3)
 
 
-def test_photos_with_an_adapted_model_and_gray_output(tmp_path, capsys, tiny):
+def test_photos_with_an_adapted_model_and_gray_output(tmp_path, capsys, tiny, run_infer):
     from dapfsr.adaptation import save_adapted_parameters
     config, checkpoint = tiny
     model = build_tiny_model()

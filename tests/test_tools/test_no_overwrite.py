@@ -1,6 +1,6 @@
 """No tool writes over a file it reads (issue 24, item 2; and item 7's ONNX path under a file).
 
-Each row runs a tool (children of the session's tests/tool_runner.py process) with an output that is one
+Each row runs a tool (children of the session's tests/conftest.py process) with an output that is one
 of its inputs, directly or through a link, and expects a one-line error before anything is
 computed, with every input byte for byte as it was. tools/infer.py's outputs of an earlier run
 are replaced and counted, or kept with ``--skip-existing``.

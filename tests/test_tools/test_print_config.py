@@ -1,5 +1,5 @@
 """tools/misc/print_config.py: the merged config, what its bases compose to (run as children of
-the session's tests/tool_runner.py process, fixture ``tool_runner``)."""
+the session's tests/conftest.py process, fixture ``tool_runner``)."""
 CONFIG = 'configs/dapfsr/dapfsr_small_17k_celeba-hq2yaleb_damma-3x15.py'
 
 

@@ -1,6 +1,6 @@
 """tools/misc/render_results.py and dapfsr/utils/metafile.py: each method's results are written
 once, in configs/<method>/metafile.yml, and the tables of the config READMEs and
-docs/results.md are rendered from them (run as children of the session's tests/tool_runner.py
+docs/results.md are rendered from them (run as children of the session's tests/conftest.py
 process, fixture ``tool_runner``)."""
 import os.path as osp
 import shutil

@@ -1,6 +1,6 @@
 """tools/test.py and tools/adapt.py refuse wrong inputs in one line, and say little when right.
 
-The tools run as children of the session's tests/tool_runner.py process (fixture ``tool_runner``)."""
+The tools run as children of the session's tests/conftest.py process (fixture ``tool_runner``)."""
 import pytest
 import torch
 

@@ -2,7 +2,7 @@
 the project's configs resolve against the project, a missing file names its config key, and a
 config path that does not exist lists the closest config names.
 
-The tools run as children of the session's tests/tool_runner.py process (fixture
+The tools run as children of the session's tests/conftest.py process (fixture
 ``tool_runner``), each in the folder the test gives; a fresh interpreter started from another
 folder is tests/test_tools/test_demo.py's."""
 import glob

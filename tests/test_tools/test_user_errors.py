@@ -1,5 +1,5 @@
 """Every user error of the tools is one line (issue 23, item 4): the table of wrong inputs
-and what each tool says, run as child processes of one runner (the session's tests/tool_runner.py).
+and what each tool says, run as child processes of one runner (the session's tests/conftest.py).
 
 Each row: a command, its exit status (1; 2 for argparse errors), and a pattern that the
 last line of stderr matches; no traceback anywhere.

@@ -3,21 +3,20 @@ import pickle
 
 import pytest
 import torch
-from line_model import LineDataset, make_runner
 
 from dapfsr.utils import CheckpointError, load_checkpoint_file, state_dict_from_checkpoint
 from dapfsr.utils.checkpoint import load_state_dict_checked
 
 
-def test_torch_defaults_to_weights_only(tmp_path):
+def test_torch_defaults_to_weights_only(tmp_path, line_dataset):
     # The premise of the fix: torch.load without arguments refuses arbitrary pickles.
     path = tmp_path / 'evil.pth'
-    torch.save({'meta': LineDataset()}, path)
+    torch.save({'meta': line_dataset}, path)
     with pytest.raises(pickle.UnpicklingError):
         torch.load(path)
 
 
-def test_runner_checkpoint_resumes_with_weights_only(tmp_path):
+def test_runner_checkpoint_resumes_with_weights_only(tmp_path, make_runner):
     uninterrupted = make_runner(tmp_path / 'full', 6)
     uninterrupted.train()
     first = make_runner(tmp_path / 'split', 3)
@@ -32,11 +31,11 @@ def test_runner_checkpoint_resumes_with_weights_only(tmp_path):
         torch.testing.assert_close(a, b)
 
 
-def test_checkpoint_with_arbitrary_object_is_refused(tmp_path):
+def test_checkpoint_with_arbitrary_object_is_refused(tmp_path, make_runner, line_dataset):
     runner = make_runner(tmp_path / 'w', 3)
     runner.train()
     ckpt = torch.load(tmp_path / 'w' / 'iter_3.pth')
-    ckpt['meta']['payload'] = LineDataset()  # any class outside the allow-list
+    ckpt['meta']['payload'] = line_dataset  # any class outside the allow-list
     evil = tmp_path / 'w' / 'evil.pth'
     torch.save(ckpt, evil)
     with pytest.raises(ValueError, match='evil.pth'):
@@ -96,7 +95,7 @@ class _OpensAFile:
         return open, (self.marker, 'w')
 
 
-def test_weights_only_is_forced_even_with_torch_force_no_weights_only_load(tmp_path, monkeypatch):
+def test_weights_only_is_forced_even_with_torch_force_no_weights_only_load(tmp_path, monkeypatch, make_runner):
     from mmengine.runner.checkpoint import _load_checkpoint
 
     from dapfsr.engine import DapfsrRunner

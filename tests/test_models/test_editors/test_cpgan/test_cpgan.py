@@ -17,7 +17,6 @@ from dapfsr.models.editors.cpgan.cpgan import landmark_heatmaps, style_loss
 from dapfsr.models.losses import LeastSquaresGANLoss
 from dapfsr.registry import MODELS, PARAM_SCHEDULERS
 from dapfsr.structures import FaceSRDataSample
-from trained_model_tools import check_checkpoint_test_and_infer, logged_scalars, run_tool
 
 REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))))
 SMALL = osp.join(REPO_ROOT, 'configs', 'cpgan', 'cpgan_small_10k_celeba-hq.py')
@@ -287,7 +286,8 @@ test_evaluator = [dict(type='PSNR'), dict(type='SSIM')]  # FaceNet's IDSim: its 
     return path
 
 
-def test_train_test_and_infer_through_the_tools(tmp_path, celeba_hq_root, yaleb_root, capsys):
+def test_train_test_and_infer_through_the_tools(tmp_path, celeba_hq_root, yaleb_root, capsys, run_tool,
+                                                logged_scalars, check_checkpoint_test_and_infer):
     # landmarks of the first 4 training faces: a plausible layout (the converter's own test
     # runs the detector); the first face's marked undetected
     keys = [f'train/{name}' for name in sorted(os.listdir(osp.join(celeba_hq_root, 'train')))[:4]]

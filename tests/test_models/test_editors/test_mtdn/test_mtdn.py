@@ -16,7 +16,6 @@ from dapfsr.models.editors.mtdn.mtdn import SimilaritySTN, balance_updates
 from dapfsr.utils.checkpoint import load_checkpoint_file
 from dapfsr.registry import MODELS, PARAM_SCHEDULERS
 from dapfsr.structures import FaceSRDataSample
-from trained_model_tools import check_checkpoint_test_and_infer, logged_scalars, run_tool
 
 REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))))
 CONFIGS = osp.join(REPO_ROOT, 'configs', 'mtdn')
@@ -267,7 +266,8 @@ custom_hooks = [dict(_base_.lambda_decay, gamma=0.5, minimum=0.003)]
     return path
 
 
-def test_train_resume_test_and_infer_through_the_tools(tmp_path, celeba_hq_root, yaleb_root, capsys):
+def test_train_resume_test_and_infer_through_the_tools(tmp_path, celeba_hq_root, yaleb_root, capsys, run_tool,
+                                                       logged_scalars, check_checkpoint_test_and_infer):
     work_dir = tmp_path / 'work'
     run_tool('train.py', write_tiny_config(tmp_path, 4), '--work-dir', work_dir)
     first_run = {path.parent.name for path in work_dir.glob('*/vis_data')}

@@ -181,31 +181,29 @@ def test_config_builds(path):
                                                                      cfg.model.decoder_checkpoint)))
 
 
-def run_test_tool(*args):
+def run_test_tool(tool_runner, *args):
     """``python tools/test.py args`` from the project root, a child of the session's
-    tests/tool_runner.py process; its output, after asserting it succeeded."""
-    from tool_runner import shared_runner
-    result = shared_runner().run(['test.py', *args], timeout=300)
+    ``tool_runner`` process; its output, after asserting it succeeded."""
+    result = tool_runner.run(['test.py', *args], timeout=300)
     assert result['status'] == 0, result['stderr'][-3000:]
     return result['stdout'] + result['stderr']
 
 
-def test_test_tool_runs_pulse_source_only_on_yaleb_without_a_checkpoint(tmp_path, yaleb_root):
+def test_test_tool_runs_pulse_source_only_on_yaleb_without_a_checkpoint(tmp_path, yaleb_root, tool_runner):
     config = tmp_path / 'pulse_yaleb.py'
     config.write_text(  # one step on one split's 37 faces, in one batch
         f"_base_ = [{osp.join(REPO_ROOT, 'configs/pulse/pulse_small_100_celeba-hq2yaleb.py')!r}]\n"
         "model = dict(steps=1, gaussian_fit_samples=4096)\n"
         "test_dataloader = dict(batch_size=64)\n"
         "test_evaluator = [dict(type='PSNR'), dict(type='SSIM')]  # FaceNet's IDSim: its own tests\n")
-    out = run_test_tool(str(config), '--one-shot', 'source_only', '--max-tasks', '1', '--work-dir',
+    out = run_test_tool(tool_runner, str(config), '--one-shot', 'source_only', '--max-tasks', '1', '--work-dir',
                         str(tmp_path), '--cfg-options', 'one_shot_protocol.exemplar_seeds=[0]')
     assert '37 faces (seeds' in out and '[1/1] A+000E+00 seed 0: PSNR' in out
     assert (tmp_path / 'grid_source_only_A+000E+00.png').is_file()
     assert (tmp_path / 'grids' / 'test_A+000E+00_seed0.png').is_file()  # ResultGridHook's
 
 
-def test_infer_tool_runs_pulse_without_a_checkpoint(tmp_path, capsys):
-    from infer_tool import run_infer  # loads tools/infer.py
+def test_infer_tool_runs_pulse_without_a_checkpoint(tmp_path, capsys, run_infer):
     config = tmp_path / 'pulse.py'
     decoder = osp.join(REPO_ROOT, 'checkpoints', 'stylegan2_small_celebahq64.pth')
     config.write_text(f"_base_ = [{osp.join(REPO_ROOT, SMALL)!r}]\n"

@@ -14,7 +14,6 @@ from dapfsr.models.archs import feature_statistics
 from dapfsr.models.archs.adain import AdaINDecoder, adaptive_instance_norm
 from dapfsr.registry import DATASETS, MODELS, PARAM_SCHEDULERS
 from dapfsr.utils import load_model_weights
-from trained_model_tools import logged_scalars, run_tool
 
 REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))))
 SMALL = osp.join(REPO_ROOT, 'configs', 'rain', 'rain_small_20k_celeba-hq.py')
@@ -197,7 +196,8 @@ custom_hooks = [dict(_base_.custom_hooks[0], interval=3, num_samples=1, content=
     return path
 
 
-def test_train_through_the_tool_and_reload_weights_only(tmp_path, celeba_hq_root, yaleb_root):
+def test_train_through_the_tool_and_reload_weights_only(tmp_path, celeba_hq_root, yaleb_root, run_tool,
+                                                        logged_scalars):
     work_dir = tmp_path / 'work'
     config = write_tiny_config(tmp_path)
     run_tool('train.py', config, '--work-dir', work_dir)

@@ -67,7 +67,9 @@ class OneShotTestLoop(BaseLoop):
     def __init__(self, runner, dataloader, evaluator, mode='source_only', protocol=None,
                  adaptation=None, deltas_dir=None, max_tasks=None, name=None, out=None,
                  grid_faces=4, unrefined_row=False):
-        self._runner = runner  # BaseLoop would build the dataloader's dataset: the protocol has it
+        # BaseLoop.__init__ would build the dataloader's dataset, which the protocol has: its one
+        # attribute is set here instead (private; checked on mmengine 0.10.7, requirements/runtime.txt)
+        self._runner = runner
         if mode not in MODES:
             raise ValueError(f'OneShotTestLoop mode must be one of {MODES}, got {mode!r}')
         cfg = runner.cfg

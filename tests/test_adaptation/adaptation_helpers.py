@@ -2,7 +2,7 @@
 import torch
 
 from dapfsr.adaptation import Exemplars, PipelineDegradation
-from tiny_models import HR_SIZE, LR_SIZE, TINY_MODEL, build_tiny_model  # noqa: F401
+from conftest import HR_SIZE, LR_SIZE, TINY_MODEL  # noqa: F401 (the tiny model's sizes, for the adaptation tests too)
 
 DEGRADATION = [dict(type='RandomFaceAffine', preset='moderate'),
                dict(type='MatlabResize', keys=['lr'], size=LR_SIZE)]

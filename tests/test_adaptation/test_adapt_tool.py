@@ -7,7 +7,7 @@ import cv2
 import numpy as np
 import pytest
 import torch
-from adaptation_helpers import HR_SIZE, LR_SIZE, TINY_MODEL, build_tiny_model, damma_cfg
+from adaptation_helpers import HR_SIZE, LR_SIZE, TINY_MODEL, damma_cfg
 
 from mmengine.config import Config
 
@@ -25,7 +25,7 @@ def load_tool():
     return module
 
 
-def write_setup(tmp_path, yaleb='CroppedYale'):
+def write_setup(build_tiny_model, tmp_path, yaleb='CroppedYale'):
     """A tiny adaptation config (target: one Yale B split at 16/8 px) and a source checkpoint."""
     pipeline = [dict(type='LoadFaceImage', key='gt', num_channels=3),
                 dict(type='CropAndResize', keys=['gt'], size=HR_SIZE),
@@ -55,8 +55,8 @@ def write_face(path, size):
     return str(path)
 
 
-def test_adapt_from_exemplar_files(tmp_path):
-    config, checkpoint = write_setup(tmp_path)
+def test_adapt_from_exemplar_files(tmp_path, build_tiny_model):
+    config, checkpoint = write_setup(build_tiny_model, tmp_path)
     hr = write_face(tmp_path / 'hr.png', HR_SIZE)
     out = str(tmp_path / 'out' / 'adapted.pth')
     load_tool().main([config, checkpoint, '--exemplar-hr', hr, hr, '--work-dir', str(tmp_path / 'work'),
@@ -69,8 +69,8 @@ def test_adapt_from_exemplar_files(tmp_path):
         assert cv2.imread(str(tmp_path / 'work' / name)) is not None
 
 
-def test_adapt_tool_names_bad_exemplars(tmp_path):
-    config, checkpoint = write_setup(tmp_path)
+def test_adapt_tool_names_bad_exemplars(tmp_path, build_tiny_model):
+    config, checkpoint = write_setup(build_tiny_model, tmp_path)
     missing = str(tmp_path / 'missing.png')
     with pytest.raises(SystemExit, match=f'file not found: {missing}'):
         load_tool().main([config, checkpoint, '--exemplar-hr', missing])
@@ -80,8 +80,8 @@ def test_adapt_tool_names_bad_exemplars(tmp_path):
         load_tool().main([config, checkpoint, '--exemplar-hr', str(not_image), '--work-dir', str(tmp_path)])
 
 
-def test_adapt_tool_makes_exemplars_of_another_size_as_the_test_faces(tmp_path):
-    config, checkpoint = write_setup(tmp_path)
+def test_adapt_tool_makes_exemplars_of_another_size_as_the_test_faces(tmp_path, build_tiny_model):
+    config, checkpoint = write_setup(build_tiny_model, tmp_path)
     big = write_face(tmp_path / 'big.png', 2 * HR_SIZE)  # the test pipeline: whole frame -> HR_SIZE
     out = str(tmp_path / 'adapted.pth')
     load_tool().main([config, checkpoint, '--exemplar-hr', big, '--work-dir', str(tmp_path / 'work'),
@@ -92,8 +92,8 @@ def test_adapt_tool_makes_exemplars_of_another_size_as_the_test_faces(tmp_path):
     assert read_adapted_parameters(out)[1]['exemplar_hr'] == [big]
 
 
-def test_adapt_on_a_protocol_split_then_test(tmp_path, yaleb_root):
-    config, checkpoint = write_setup(tmp_path, yaleb=yaleb_root)
+def test_adapt_on_a_protocol_split_then_test(tmp_path, yaleb_root, build_tiny_model):
+    config, checkpoint = write_setup(build_tiny_model, tmp_path, yaleb=yaleb_root)
     metrics = tmp_path / 'metrics.json'
     load_tool().main([config, checkpoint, '--split', 'A+000E+00', '--exemplar-seed', '1', '--test',
                       '--work-dir', str(tmp_path / 'work'), '--metrics-out', str(metrics), '--no-samples'])
@@ -105,10 +105,10 @@ def test_adapt_on_a_protocol_split_then_test(tmp_path, yaleb_root):
     assert len(meta['exemplars']) == 1 and meta['exemplars'][0].startswith('yaleB')
 
 
-def test_the_tool_the_hook_and_the_one_shot_loop_agree(tmp_path, yaleb_root):
+def test_the_tool_the_hook_and_the_one_shot_loop_agree(tmp_path, yaleb_root, build_tiny_model):
     """tools/adapt.py (no Runner), OneShotAdaptationHook in a Runner and OneShotTestLoop over the saved
     file: the same adapted parameters and the same test numbers for one task."""
-    config, checkpoint = write_setup(tmp_path, yaleb=yaleb_root)
+    config, checkpoint = write_setup(build_tiny_model, tmp_path, yaleb=yaleb_root)
     tool_metrics = tmp_path / 'tool.json'
     load_tool().main([config, checkpoint, '--split', 'A+000E+00', '--exemplar-seed', '1', '--test',
                       '--work-dir', str(tmp_path / 'tool'), '--metrics-out', str(tool_metrics), '--no-samples'])

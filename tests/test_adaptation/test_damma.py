@@ -4,7 +4,7 @@ import math
 import pytest
 import torch
 from mmengine.runner import set_random_seed
-from adaptation_helpers import DEGRADATION, build_tiny_model, damma_cfg, make_exemplars
+from adaptation_helpers import DEGRADATION, damma_cfg, make_exemplars
 
 from dapfsr.adaptation import DAMMA, Exemplars, HardLatentMixing, OneShotAdaptation, SoftLatentMixing
 from dapfsr.registry import ADAPTATIONS, MODELS
@@ -18,7 +18,7 @@ def phi_names(model):
     return {f'decoder.{n}' for n, _ in model.decoder.style_modulation_parameters()}
 
 
-def test_constrained_adaptation_changes_only_phi():
+def test_constrained_adaptation_changes_only_phi(build_tiny_model):
     model = build_tiny_model()
     flags = {n: p.requires_grad for n, p in model.named_parameters()}
     before = snapshot(model)
@@ -33,7 +33,7 @@ def test_constrained_adaptation_changes_only_phi():
     assert not model.training
 
 
-def test_whole_decoder_finetuning_keeps_encoder_and_mapping():
+def test_whole_decoder_finetuning_keeps_encoder_and_mapping(build_tiny_model):
     model = build_tiny_model()
     before = snapshot(model)
     ADAPTATIONS.build(damma_cfg(trainable='decoder', outer_iters=1)).run(model, make_exemplars(), seed=0)
@@ -43,7 +43,7 @@ def test_whole_decoder_finetuning_keeps_encoder_and_mapping():
     assert all(k.startswith('decoder.') and not k.startswith('decoder.style_mapping.') for k in changed)
 
 
-def test_alpha_is_a_sigmoid_in_the_unit_interval_and_restarts_each_outer_iteration():
+def test_alpha_is_a_sigmoid_in_the_unit_interval_and_restarts_each_outer_iteration(build_tiny_model):
     model = build_tiny_model()
     exemplars = make_exemplars()
     damma = ADAPTATIONS.build(damma_cfg(lr_alpha=50.0, optimizer=dict(type='SGD'), outer_iters=2, inner_iters=4,
@@ -60,7 +60,7 @@ def test_alpha_is_a_sigmoid_in_the_unit_interval_and_restarts_each_outer_iterati
                                                                   math.log(0.3 / 0.7)))
 
 
-def test_style_loss_falls_over_the_inner_loop():
+def test_style_loss_falls_over_the_inner_loop(build_tiny_model):
     # Eq. 9 alone drives alpha here: its gradient step must lower L_s in every outer iteration.
     model = build_tiny_model()
     cfg = damma_cfg(outer_iters=2, inner_iters=6, lr_alpha=0.1, lr_phi=1e-3,
@@ -72,7 +72,7 @@ def test_style_loss_falls_over_the_inner_loop():
         assert sum(b < a for a, b in zip(style, style[1:])) >= len(style) - 2
 
 
-def test_alpha_step_descends_eq7_with_both_terms():
+def test_alpha_step_descends_eq7_with_both_terms(build_tiny_model):
     model = build_tiny_model()
     cfg = damma_cfg(outer_iters=1, inner_iters=8, lr_alpha=0.05, lr_phi=0.0)  # decoder held fixed
     history = ADAPTATIONS.build(cfg).run(model, make_exemplars(), seed=0)
@@ -80,7 +80,7 @@ def test_alpha_step_descends_eq7_with_both_terms():
     assert total[-1] < total[0]
 
 
-def test_same_seed_same_phi_other_seed_other_phi():
+def test_same_seed_same_phi_other_seed_other_phi(build_tiny_model):
     results = []
     for seed in (3, 3, 4):
         model = build_tiny_model()
@@ -90,7 +90,7 @@ def test_same_seed_same_phi_other_seed_other_phi():
     assert not all(torch.equal(a, b) for a, b in zip(results[0], results[2]))
 
 
-def test_direct_finetuning_uses_the_exemplars_alone():
+def test_direct_finetuning_uses_the_exemplars_alone(build_tiny_model):
     model = build_tiny_model()
     before = snapshot(model)
     damma = ADAPTATIONS.build(damma_cfg(type='OneShotAdaptation'))  # no augmenter by default
@@ -101,7 +101,7 @@ def test_direct_finetuning_uses_the_exemplars_alone():
     assert changed == phi_names(model)
 
 
-def test_hard_mixing_takes_the_exemplars_last_three_layers():
+def test_hard_mixing_takes_the_exemplars_last_three_layers(build_tiny_model):
     model = build_tiny_model()
     exemplars = make_exemplars()
     augmenter = MODELS.build(dict(type='HardLatentMixing', degradation=damma_cfg()['degradation']))
@@ -116,7 +116,7 @@ def test_hard_mixing_takes_the_exemplars_last_three_layers():
     torch.testing.assert_close(hr, model.decode(mixed))
 
 
-def test_k_exemplars_pair_generated_faces_in_turn():
+def test_k_exemplars_pair_generated_faces_in_turn(build_tiny_model):
     model = build_tiny_model()
     exemplars = make_exemplars(num=2)
     augmenter = SoftLatentMixing(alpha_init=0.5, degradation=damma_cfg()['degradation'])
@@ -127,7 +127,7 @@ def test_k_exemplars_pair_generated_faces_in_turn():
         torch.testing.assert_close(augmenter.mixed_latents(), expected)
 
 
-def test_an_adaptation_to_two_exemplars_learns_from_both():
+def test_an_adaptation_to_two_exemplars_learns_from_both(build_tiny_model):
     """Each of K = 2 exemplars steers the adaptation: another face in either place gives
     other phi (a run that used only the first, or only the last, would not see the change),
     and both exemplars' reconstructions improve."""
@@ -153,7 +153,7 @@ def test_an_adaptation_to_two_exemplars_learns_from_both():
     assert not torch.allclose(phis['both'], phis['first replaced'])
 
 
-def test_a_trainable_group_the_model_lacks_is_named():
+def test_a_trainable_group_the_model_lacks_is_named(build_tiny_model):
     with pytest.raises(ValueError, match="cannot adapt 'encoder'.*style_modulation"):
         ADAPTATIONS.build(damma_cfg(trainable='encoder')).run(build_tiny_model(), make_exemplars(), seed=0)
 
@@ -180,7 +180,7 @@ def test_augmenter_needs_a_degradation():
         DAMMA(outer_iters=1, inner_iters=1, batch_size=1, lr_alpha=0.1, lr_phi=0.1)
 
 
-def test_exemplar_weight_splits_eq5_between_generated_and_real_pairs():
+def test_exemplar_weight_splits_eq5_between_generated_and_real_pairs(build_tiny_model):
     model = build_tiny_model()
     exemplars = make_exemplars(num=2)
     losses = {}
@@ -201,7 +201,7 @@ def test_exemplar_weight_splits_eq5_between_generated_and_real_pairs():
         ADAPTATIONS.build(damma_cfg(exemplar_weight=1.5))
 
 
-def test_refined_target_latents_draw_the_exemplar_closer_than_the_projection():
+def test_refined_target_latents_draw_the_exemplar_closer_than_the_projection(build_tiny_model):
     model = build_tiny_model()
     exemplars = make_exemplars(num=2)
     with torch.no_grad():
@@ -220,7 +220,7 @@ def test_refined_target_latents_draw_the_exemplar_closer_than_the_projection():
     assert not any(p.grad is not None and p.grad.abs().sum() > 0 for p in model.parameters())
 
 
-def test_a_list_of_groups_adapts_their_union_and_nothing_else():
+def test_a_list_of_groups_adapts_their_union_and_nothing_else(build_tiny_model):
     """phi + the synthesis biases (the activation biases after each modulated conv and
     to_rgb's) change; the encoder's batch norms adapt their scales and shifts only, with
     their running statistics kept."""

@@ -3,7 +3,7 @@ import os.path as osp
 
 import pytest
 import torch
-from adaptation_helpers import TINY_MODEL, build_tiny_model, damma_cfg, make_exemplars
+from adaptation_helpers import TINY_MODEL, damma_cfg, make_exemplars
 
 from dapfsr.adaptation import load_adapted_parameters, read_adapted_parameters, save_adapted_parameters
 from dapfsr.adaptation.delta import file_sha256
@@ -11,7 +11,7 @@ from dapfsr.registry import ADAPTATIONS, MODELS
 
 
 @pytest.fixture(scope='module')
-def adapted(tmp_path_factory):
+def adapted(tmp_path_factory, build_tiny_model):
     """(adapted model, source checkpoint path, adapted-parameter path)."""
     root = tmp_path_factory.mktemp('delta')
     model = build_tiny_model()
@@ -48,7 +48,7 @@ def test_delta_on_the_source_reproduces_the_adapted_model_exactly(adapted):
         assert torch.equal(model(lr), fresh(lr))
 
 
-def test_wrong_source_or_file_is_refused(adapted, tmp_path):
+def test_wrong_source_or_file_is_refused(adapted, tmp_path, build_tiny_model):
     model, source, path = adapted
     other = str(tmp_path / 'other.pth')
     torch.save(dict(state_dict={'x': torch.zeros(1)}), other)
@@ -63,7 +63,7 @@ def test_wrong_source_or_file_is_refused(adapted, tmp_path):
         load_adapted_parameters(build_tiny_model(), str(tmp_path / 'missing.pth'))
 
 
-def test_tensors_the_source_lacks_are_not_saved(tmp_path):
+def test_tensors_the_source_lacks_are_not_saved(tmp_path, build_tiny_model):
     # a published checkpoint may leave out the perceptual extractor, which loads its own weights
     model = build_tiny_model()
     source = str(tmp_path / 'published.pth')
@@ -75,7 +75,7 @@ def test_tensors_the_source_lacks_are_not_saved(tmp_path):
     assert keys == ['decoder.to_rgb1.conv.style_modulation.bias']
 
 
-def test_an_adaptation_that_changed_nothing_is_an_error(tmp_path):
+def test_an_adaptation_that_changed_nothing_is_an_error(tmp_path, build_tiny_model):
     from dapfsr.utils import CheckpointError
     model = build_tiny_model()
     source = str(tmp_path / 'source.pth')
@@ -109,7 +109,7 @@ DAMAGED = [  # (fault, edit of the file's dict, what the one-line error says)
 
 
 @pytest.mark.parametrize('edit,message', [d[1:] for d in DAMAGED], ids=[d[0] for d in DAMAGED])
-def test_a_damaged_or_unknown_file_is_one_line_error_naming_it(adapted, tmp_path, edit, message):
+def test_a_damaged_or_unknown_file_is_one_line_error_naming_it(adapted, tmp_path, edit, message, build_tiny_model):
     """Checked whole when read: before, version 99 with zero tensors loaded (every face the
     source's) and a file without source_sha256 was a KeyError traceback."""
     from dapfsr.utils import CheckpointError
@@ -122,7 +122,7 @@ def test_a_damaged_or_unknown_file_is_one_line_error_naming_it(adapted, tmp_path
         assert str(err.value).startswith(bad) and '\n' not in str(err.value)
 
 
-def published_with_decoder_file(tmp_path, model, decoder_seed):
+def published_with_decoder_file(build_tiny_model, tmp_path, model, decoder_seed):
     """A DAP-FSR model as the committed checkpoints are: the checkpoint without the decoder,
     the decoder from a file of its own (``model.decoder_checkpoint``); ``decoder_seed``
     picks the decoder file's weights."""
@@ -136,12 +136,12 @@ def published_with_decoder_file(tmp_path, model, decoder_seed):
     return built, source
 
 
-def test_a_model_with_another_decoder_is_refused(tmp_path):
+def test_a_model_with_another_decoder_is_refused(tmp_path, build_tiny_model):
     """The delta's tensors sit on the decoder, which the checkpoint does not hold: the
     decoder it was adapted on is recorded and checked (before, another decoder was taken
     silently: PSNR 16.77 instead of 20.51)."""
     from dapfsr.utils import CheckpointError
-    model, source = published_with_decoder_file(tmp_path, build_tiny_model(), decoder_seed=0)
+    model, source = published_with_decoder_file(build_tiny_model, tmp_path, build_tiny_model(), decoder_seed=0)
     reference = {k: v.clone() for k, v in model.state_dict().items()}
     with torch.no_grad():
         for _, param in model.decoder.style_modulation_parameters():
@@ -151,23 +151,23 @@ def test_a_model_with_another_decoder_is_refused(tmp_path):
     meta = read_adapted_parameters(path)[1]
     assert meta['version'] == 2 and meta['base_modules'] == ['decoder']
     (tmp_path / 'same').mkdir()
-    same, _ = published_with_decoder_file(tmp_path / 'same', build_tiny_model(), decoder_seed=0)
+    same, _ = published_with_decoder_file(build_tiny_model, tmp_path / 'same', build_tiny_model(), decoder_seed=0)
     load_adapted_parameters(same, path, source_checkpoint=source)  # the decoder it was adapted on
     lr = torch.rand(2, 3, 8, 8) * 2 - 1
     with torch.no_grad():
         assert torch.equal(same(lr), model(lr))
-    other, _ = published_with_decoder_file(tmp_path, build_tiny_model(), decoder_seed=1)
+    other, _ = published_with_decoder_file(build_tiny_model, tmp_path, build_tiny_model(), decoder_seed=1)
     with pytest.raises(CheckpointError, match='was adapted on another decoder than this model has'):
         load_adapted_parameters(other, path, source_checkpoint=source)
     # one changed value of the decoder, outside the adapted tensors, is another decoder too
-    nudged, _ = published_with_decoder_file(tmp_path, build_tiny_model(), decoder_seed=0)
+    nudged, _ = published_with_decoder_file(build_tiny_model, tmp_path, build_tiny_model(), decoder_seed=0)
     with torch.no_grad():
         nudged.decoder.constant_input.input.view(-1)[0] += 1e-3
     with pytest.raises(CheckpointError, match='another decoder'):
         load_adapted_parameters(nudged, path, source_checkpoint=source)
 
 
-def test_a_version_1_file_loads_with_a_warning_that_the_decoder_is_unchecked(adapted, tmp_path):
+def test_a_version_1_file_loads_with_a_warning_that_the_decoder_is_unchecked(adapted, tmp_path, build_tiny_model):
     from mmengine.logging import MMLogger
     model, source, path = adapted
     old = rewrite(path, tmp_path / 'v1.pth', lambda d: (

@@ -3,7 +3,7 @@ import cv2
 import numpy as np
 import pytest
 import torch
-from adaptation_helpers import DEGRADATION, HR_SIZE, LR_SIZE, build_tiny_model
+from adaptation_helpers import DEGRADATION, HR_SIZE, LR_SIZE
 
 from dapfsr.adaptation import PipelineDegradation, exemplars_from_samples, load_exemplar_files
 from dapfsr.structures import FaceSRDataSample
@@ -16,7 +16,7 @@ def write(path, size, channels=3, seed=0):
 
 
 @pytest.fixture(scope='module')
-def model():
+def model(build_tiny_model):
     return build_tiny_model()
 
 

@@ -10,7 +10,7 @@ from adaptation_helpers import DEGRADATION, damma_cfg
 from dapfsr.adaptation import Exemplars, OneShotAdaptation, PipelineDegradation
 from dapfsr.registry import ADAPTATIONS, MODELS
 from dapfsr.utils.matlab_resize import imresize
-from tiny_models import HR_SIZE, LR_SIZE, TINY_DECODER, build_tiny_model
+from conftest import HR_SIZE, LR_SIZE, TINY_DECODER
 
 # VGG relu2_1 (128 ch at 1/2) as the content layer: a 16 px face has 8 x 8 maps
 TINY_RAIN = dict(type='RAIN',
@@ -48,7 +48,7 @@ def real_exemplar(data_root, hr_size=HR_SIZE):
     return Exemplars(face, PipelineDegradation([dict(DEGRADATION[0], seed=1), *DEGRADATION[1:]])(face))
 
 
-def test_the_mined_style_moves_up_the_task_loss_by_the_asm_rule(rain_checkpoint, celeba_hq_root):
+def test_the_mined_style_moves_up_the_task_loss_by_the_asm_rule(rain_checkpoint, celeba_hq_root, build_tiny_model):
     model = build_tiny_model()
     exemplars = real_exemplar(celeba_hq_root)
     augmenter = MODELS.build(asm_cfg(rain_checkpoint, celeba_hq_root, mining_step=0.05),
@@ -76,7 +76,7 @@ def test_the_mined_style_moves_up_the_task_loss_by_the_asm_rule(rain_checkpoint,
     assert task_loss() > before
 
 
-def test_pairs_come_in_the_benchmarks_lr_format(rain_checkpoint, celeba_hq_root):
+def test_pairs_come_in_the_benchmarks_lr_format(rain_checkpoint, celeba_hq_root, build_tiny_model):
     model = build_tiny_model()
     exemplars = real_exemplar(celeba_hq_root)
     augmenter = MODELS.build(asm_cfg(rain_checkpoint, celeba_hq_root),
@@ -112,7 +112,7 @@ def tiny_cpgan_with_guide(tmp_path):
 @pytest.mark.parametrize('kind, trainable', [('dapfsr', 'style_modulation'), ('mtdn', 'generator'),
                                              ('cpgan', 'generator'), ('pulse', 'style_modulation')])
 def test_an_asm_adaptation_changes_only_what_its_config_trains(kind, trainable, rain_checkpoint,
-                                                               celeba_hq_root, tmp_path):
+                                                               celeba_hq_root, tmp_path, build_tiny_model):
     torch.manual_seed(0)
     model = dict(dapfsr=build_tiny_model, mtdn=lambda: MODELS.build(TINY_MTDN),
                  cpgan=lambda: tiny_cpgan_with_guide(tmp_path), pulse=lambda: MODELS.build(TINY_PULSE))[kind]()
@@ -136,7 +136,7 @@ def test_an_asm_adaptation_changes_only_what_its_config_trains(kind, trainable, 
         model.adaptable_parameters('encoder')
 
 
-def test_bad_source_faces_are_named(rain_checkpoint, celeba_hq_root):
+def test_bad_source_faces_are_named(rain_checkpoint, celeba_hq_root, build_tiny_model):
     model = build_tiny_model()
     exemplars = real_exemplar(celeba_hq_root)
     wrong_size = MODELS.build(asm_cfg(rain_checkpoint, celeba_hq_root, hr_size=32),

@@ -3,7 +3,7 @@ import dataclasses
 
 import pytest
 import torch
-from adaptation_helpers import DEGRADATION, HR_SIZE, LR_SIZE, build_tiny_model, make_exemplars
+from adaptation_helpers import DEGRADATION, HR_SIZE, LR_SIZE, make_exemplars
 
 from dapfsr.adaptation import feature_statistics
 from dapfsr.models.archs.adain import AdaINDecoder, adain_encoder
@@ -51,7 +51,7 @@ def test_adain_refuses_to_run_without_trained_weights(tmp_path, adain_weights):
                           decoder_weights=adain_weights[1], degradation=DEGRADATION))
 
 
-def test_adain_loads_weights_and_makes_pairs(adain_weights):
+def test_adain_loads_weights_and_makes_pairs(adain_weights, build_tiny_model):
     augmenter = MODELS.build(dict(type='AdaINStyleTransfer', encoder_weights=adain_weights[0],
                                   decoder_weights=adain_weights[1], degradation=DEGRADATION))
     saved = torch.load(adain_weights[0], weights_only=True)
@@ -63,7 +63,7 @@ def test_adain_loads_weights_and_makes_pairs(adain_weights):
     assert augmenter.loss(None, None) is None  # nothing learnt: the loop only adapts the model
 
 
-def test_colour_transfer_gives_faces_the_exemplar_statistics():
+def test_colour_transfer_gives_faces_the_exemplar_statistics(build_tiny_model):
     exemplars = make_exemplars(num=1)
     exemplars = dataclasses.replace(exemplars, hr=exemplars.hr * 0.3 - 0.2)  # no clipping of the result
     augmenter = MODELS.build(dict(type='ColorStatisticsTransfer', degradation=DEGRADATION))

@@ -2,7 +2,6 @@
 import numpy as np
 
 from dapfsr.apis.face_alignment import TEMPLATE_128, TEMPLATE_SIDE, alignment_matrix
-from photo_fixtures import astronaut_reference, detector  # noqa: F401 (fixtures)
 
 
 def test_alignment_puts_the_landmarks_on_the_template(astronaut_reference):

@@ -15,8 +15,7 @@ from dapfsr.apis.photo import CROP_MAX_FACTOR, PHOTO_MIN_FACTOR, demo_photo, sup
 from dapfsr.models.detectors import DetectorUnavailable
 from dapfsr.utils.matlab_resize import matlab_imresize
 from dapfsr.utils.user_errors import InputError
-from photo_fixtures import tiny_model
-from tiny_models import HR_SIZE, LR_SIZE
+from conftest import HR_SIZE, LR_SIZE
 
 
 def imwrite(path, img):
@@ -62,7 +61,7 @@ def folder(tmp_path):
     return src, {name: imread(src / name) for name in inputs}
 
 
-def test_crops_and_photos_by_size_and_face(folder, tmp_path):
+def test_crops_and_photos_by_size_and_face(folder, tmp_path, tiny_model):
     src, inputs = folder
     model = tiny_model()
     messages = []
@@ -83,7 +82,7 @@ def test_crops_and_photos_by_size_and_face(folder, tmp_path):
         np.testing.assert_array_equal(out[name], expected)
 
 
-def test_mode_decides_for_every_input(folder, tmp_path):
+def test_mode_decides_for_every_input(folder, tmp_path, tiny_model):
     src, inputs = folder
     model = tiny_model()
     summary = super_resolve_folder(model, str(src), str(tmp_path / 'crops'), mode='crop')
@@ -96,7 +95,7 @@ def test_mode_decides_for_every_input(folder, tmp_path):
     np.testing.assert_array_equal(imread(tmp_path / 'photos' / 'crop.png.png'), inputs['crop.png'])
 
 
-def test_a_folder_of_crops_needs_no_detector(folder, tmp_path, monkeypatch):
+def test_a_folder_of_crops_needs_no_detector(folder, tmp_path, monkeypatch, tiny_model):
     src, _ = folder
 
     def no_detector(**kwargs):
@@ -113,7 +112,7 @@ def test_a_folder_of_crops_needs_no_detector(folder, tmp_path, monkeypatch):
         super_resolve_folder(tiny_model(), str(src), str(tmp_path / 'out'))
 
 
-def test_plan_skips_existing_outputs_and_refuses_to_write_over_an_input(folder, tmp_path):
+def test_plan_skips_existing_outputs_and_refuses_to_write_over_an_input(folder, tmp_path, tiny_model):
     src, _ = folder
     out = tmp_path / 'out'
     out.mkdir()

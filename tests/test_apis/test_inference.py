@@ -9,10 +9,10 @@ import torch
 
 from dapfsr.apis import init_model, prepare_lr_face, super_resolve
 from dapfsr.utils import CheckpointError
-from tiny_models import HR_SIZE, LR_SIZE, TINY_MODEL, build_tiny_model
+from conftest import HR_SIZE, LR_SIZE, TINY_MODEL
 
 
-def write_setup(tmp_path, drop=(), meta=dict(iter=1), state=None):
+def write_setup(build_tiny_model, tmp_path, drop=(), meta=dict(iter=1), state=None):
     config = tmp_path / 'tiny.py'
     config.write_text(f'model = {TINY_MODEL!r}\nscale_lr = {LR_SIZE}\n')
     if state is None:
@@ -22,8 +22,8 @@ def write_setup(tmp_path, drop=(), meta=dict(iter=1), state=None):
     return str(config), str(checkpoint)
 
 
-def test_init_model_reproduces_the_checkpoint(tmp_path):
-    config, checkpoint = write_setup(tmp_path)
+def test_init_model_reproduces_the_checkpoint(tmp_path, build_tiny_model):
+    config, checkpoint = write_setup(build_tiny_model, tmp_path)
     model = init_model(config, checkpoint)
     reference = build_tiny_model()
     lr = torch.rand(2, 3, LR_SIZE, LR_SIZE) * 2 - 1
@@ -32,43 +32,43 @@ def test_init_model_reproduces_the_checkpoint(tmp_path):
     assert not model.training
 
 
-def test_init_model_accepts_only_self_loading_modules_missing(tmp_path):
-    config, checkpoint = write_setup(tmp_path, drop=('perceptual.', ))
+def test_init_model_accepts_only_self_loading_modules_missing(tmp_path, build_tiny_model):
+    config, checkpoint = write_setup(build_tiny_model, tmp_path, drop=('perceptual.', ))
     init_model(config, checkpoint)  # the perceptual extractor loads its own weights
-    config, checkpoint = write_setup(tmp_path, drop=('encoder.', ))
+    config, checkpoint = write_setup(build_tiny_model, tmp_path, drop=('encoder.', ))
     with pytest.raises(CheckpointError, match=r'tiny.pth does not fit DAPFSR: keys \d+ missing \(encoder\.'):
         init_model(config, checkpoint)
     with pytest.raises(FileNotFoundError, match='nope.pth'):
         init_model(config, str(tmp_path / 'nope.pth'))
 
 
-def test_init_model_refuses_extra_reshaped_and_foreign_weights(tmp_path):
+def test_init_model_refuses_extra_reshaped_and_foreign_weights(tmp_path, build_tiny_model):
     state = build_tiny_model().state_dict()
-    config, checkpoint = write_setup(tmp_path, state=dict(state, **{'encoder.extra': torch.zeros(1)}))
+    config, checkpoint = write_setup(build_tiny_model, tmp_path, state=dict(state, **{'encoder.extra': torch.zeros(1)}))
     with pytest.raises(CheckpointError, match=r'1 unexpected \(encoder.extra\)'):
         init_model(config, checkpoint)
     name = next(k for k in state if k.startswith('encoder.') and state[k].ndim == 4)
-    config, checkpoint = write_setup(tmp_path, state=dict(state, **{name: state[name][:1]}))
+    config, checkpoint = write_setup(build_tiny_model, tmp_path, state=dict(state, **{name: state[name][:1]}))
     with pytest.raises(CheckpointError, match='1 of another shape'):
         init_model(config, checkpoint)
     # the decoder file given for the DAP-FSR model: every encoder key is missing
-    config, checkpoint = write_setup(tmp_path, state={k[len('decoder.'):]: v for k, v in state.items()
+    config, checkpoint = write_setup(build_tiny_model, tmp_path, state={k[len('decoder.'):]: v for k, v in state.items()
                                                       if k.startswith('decoder.')})
     with pytest.raises(CheckpointError, match='does not fit DAPFSR'):
         init_model(config, checkpoint)
 
 
-def test_init_model_names_a_checkpoint_of_another_profile_before_building(tmp_path):
+def test_init_model_names_a_checkpoint_of_another_profile_before_building(tmp_path, build_tiny_model):
     # recorded by publish_model.py; the config's backbone would be built (and ask for
     # its own pretrained weights) before any key could be compared
     other = dict(model_types={'': 'DAPFSR', 'encoder.backbone': 'ResNet50Backbone'})
-    config, checkpoint = write_setup(tmp_path, meta=other)
+    config, checkpoint = write_setup(build_tiny_model, tmp_path, meta=other)
     with pytest.raises(CheckpointError, match='encoder.backbone: ResNet50Backbone in the file, '
                        'EfficientNetLite0Backbone in the config'):
         init_model(config, checkpoint)
 
 
-def test_super_resolve_resizes_and_keeps_gray(celeba_hq_root):
+def test_super_resolve_resizes_and_keeps_gray(celeba_hq_root, build_tiny_model):
     model = build_tiny_model()
     model.lr_size = LR_SIZE
     first = sorted(glob.glob(osp.join(celeba_hq_root, 'test', '*.jpg')))[0]

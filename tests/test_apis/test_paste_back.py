@@ -7,7 +7,6 @@ import pytest
 from dapfsr.apis.face_alignment import TEMPLATE_128, TEMPLATE_SIDE, alignment_matrix, invert_affine, warp
 from dapfsr.apis.paste_back import paste_face, project_to_photo
 from dapfsr.utils.matlab_resize import matlab_imresize
-from photo_fixtures import astronaut_reference, detector  # noqa: F401 (fixtures)
 
 
 @pytest.mark.parametrize('scale', [1, 3])

@@ -13,20 +13,19 @@ from dapfsr.apis import inference as inference_api
 from dapfsr.apis.face_alignment import TEMPLATE_128, TEMPLATE_SIDE, affine_scale, as_float, invert_affine
 from dapfsr.apis.photo import demo_photo, super_resolve_photo
 from dapfsr.utils.matlab_resize import matlab_imresize
-from photo_fixtures import tiny_model
-from tiny_models import HR_SIZE, LR_SIZE
+from conftest import HR_SIZE, LR_SIZE
 
 REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 
 
-def test_photo_without_a_face_is_returned_unchanged_with_a_message():
+def test_photo_without_a_face_is_returned_unchanged_with_a_message(tiny_model):
     img = data.coffee()
     result = super_resolve_photo(tiny_model(), img)
     assert result.image is img and result.faces == [] and result.scale == 1
     assert result.message.startswith('no face found') and 'unchanged' in result.message
 
 
-def test_photo_face_is_replaced_and_the_rest_is_bicubic():
+def test_photo_face_is_replaced_and_the_rest_is_bicubic(tiny_model):
     img = demo_photo(face_size=24)
     model = tiny_model()
     scale = HR_SIZE / LR_SIZE
@@ -51,7 +50,7 @@ def test_photo_face_is_replaced_and_the_rest_is_bicubic():
     assert ys.min() > y0 - 0.5 * h and ys.max() < y1 + 0.5 * h
 
 
-def test_photo_keeps_the_photo_colours_where_the_model_draws_others(monkeypatch):
+def test_photo_keeps_the_photo_colours_where_the_model_draws_others(monkeypatch, tiny_model):
     """A model that draws a lilac face with blue eyes and purple lips (as the committed model
     did on the astronaut): the output, shrunk back to the photo, has the photo's own pixels
     under the face (its skin, eyes, smile), not the model's colours. Pasting the drawn face
@@ -119,7 +118,7 @@ def test_committed_model_on_a_tiny_face_stays_consistent_with_the_photo(committe
     assert result.image is full and len(result.kept) == 1 and 'at least the model' in result.message
 
 
-def test_gray_output_by_config_and_for_gray_photos():
+def test_gray_output_by_config_and_for_gray_photos(tiny_model):
     faces = [np.random.default_rng(0).integers(0, 256, (LR_SIZE, LR_SIZE, 3), dtype=np.uint8)]
     assert super_resolve(tiny_model(), faces)[0].shape == (HR_SIZE, HR_SIZE, 3)
     gray = super_resolve(tiny_model(gray_output=True), faces)[0]

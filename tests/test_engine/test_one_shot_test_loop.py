@@ -10,7 +10,7 @@ import torch
 from mmengine.hooks import Hook
 
 sys.path.insert(0, osp.join(osp.dirname(osp.dirname(osp.abspath(__file__))), 'test_adaptation'))
-from adaptation_helpers import HR_SIZE, LR_SIZE, TINY_MODEL, build_tiny_model, damma_cfg  # noqa: E402
+from adaptation_helpers import HR_SIZE, LR_SIZE, TINY_MODEL, damma_cfg  # noqa: E402
 
 from dapfsr.engine import DapfsrRunner  # noqa: E402
 from dapfsr.registry import HOOKS  # noqa: E402
@@ -20,7 +20,7 @@ REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 SPLITS = ['A+000E+00', 'A+050E+00']
 
 
-def write_setup(tmp_path, yaleb_root, splits=SPLITS, seeds=(0, 1)):
+def write_setup(build_tiny_model, tmp_path, yaleb_root, splits=SPLITS, seeds=(0, 1)):
     """A tiny one-shot benchmark on real Yale B splits (16 / 8 px) and its source checkpoint."""
     pipeline = [dict(type='LoadFaceImage', key='gt', num_channels=3),
                 dict(type='CropAndResize', keys=['gt'], size=HR_SIZE),
@@ -69,13 +69,13 @@ class CallRecorder(Hook):
         self.calls.append(f'epoch {sorted(metrics)}')
 
 
-def test_a_task_adaptation_never_leaks_into_the_next(tmp_path, yaleb_root):
-    config, checkpoint = write_setup(tmp_path, yaleb_root)
+def test_a_task_adaptation_never_leaks_into_the_next(tmp_path, yaleb_root, build_tiny_model):
+    config, checkpoint = write_setup(build_tiny_model, tmp_path, yaleb_root)
     runner, results = run_benchmark(config, checkpoint, tmp_path / 'all')
     tasks = results['details']['tasks']
     assert [(t['split'], t['seed']) for t in tasks] == [(s, k) for s in SPLITS for k in (0, 1)]
     # the last task alone, from a fresh model: the same numbers
-    alone_config, _ = write_setup(tmp_path, yaleb_root, splits=SPLITS[1:], seeds=(1, ))
+    alone_config, _ = write_setup(build_tiny_model, tmp_path, yaleb_root, splits=SPLITS[1:], seeds=(1, ))
     _, alone = run_benchmark(alone_config, checkpoint, tmp_path / 'alone')
     assert alone['details']['tasks'][0] == tasks[-1]
     # adaptation changed the model per task, and the source state is back afterwards
@@ -88,8 +88,9 @@ def test_a_task_adaptation_never_leaks_into_the_next(tmp_path, yaleb_root):
     assert abs(results['rows'][f'bench_2 (adapt)']['PSNR'] - sum(split_means) / 2) < 1e-9
 
 
-def test_saved_parameters_give_the_adapted_numbers_and_hooks_run(tmp_path, yaleb_root, one_torch_thread, tool_runner):
-    config, checkpoint = write_setup(tmp_path, yaleb_root, seeds=(0, ))
+def test_saved_parameters_give_the_adapted_numbers_and_hooks_run(tmp_path, yaleb_root, one_torch_thread, tool_runner,
+                                                                 build_tiny_model):
+    config, checkpoint = write_setup(build_tiny_model, tmp_path, yaleb_root, seeds=(0, ))
     _, adapted = run_benchmark(config, checkpoint, tmp_path / 'adapt')
     deltas = tmp_path / 'deltas'
     for split in SPLITS:  # what tools/adapt.py --split writes, where the deltas mode reads
@@ -113,8 +114,8 @@ def test_saved_parameters_give_the_adapted_numbers_and_hooks_run(tmp_path, yaleb
         assert (tmp_path / 'deltas_run' / f'grid_deltas_{split}.png').is_file()
 
 
-def test_two_processes_give_the_table_of_one(tmp_path, yaleb_root, tool_runner):
-    config, checkpoint = write_setup(tmp_path, yaleb_root, seeds=(0, ))
+def test_two_processes_give_the_table_of_one(tmp_path, yaleb_root, tool_runner, build_tiny_model):
+    config, checkpoint = write_setup(build_tiny_model, tmp_path, yaleb_root, seeds=(0, ))
     with socket.socket() as s:
         s.bind(('127.0.0.1', 0))
         port = s.getsockname()[1]
@@ -135,9 +136,9 @@ def test_two_processes_give_the_table_of_one(tmp_path, yaleb_root, tool_runner):
 
 
 def test_the_unrefined_row_is_the_model_without_its_refiner_after_the_same_adaptation(
-        tmp_path, yaleb_root, one_torch_thread, tool_runner):
+        tmp_path, yaleb_root, one_torch_thread, tool_runner, build_tiny_model):
     from dapfsr.models.aligners import AffineAligner
-    config, checkpoint = write_setup(tmp_path, yaleb_root, splits=SPLITS[1:], seeds=(0, ))
+    config, checkpoint = write_setup(build_tiny_model, tmp_path, yaleb_root, splits=SPLITS[1:], seeds=(0, ))
     aligner = tmp_path / 'aligner.pth'
     torch.manual_seed(0)
     torch.save(dict(state_dict=AffineAligner(in_size=LR_SIZE).state_dict()), aligner)

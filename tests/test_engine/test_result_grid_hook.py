@@ -9,7 +9,7 @@ from mmengine.logging import MessageHub
 from dapfsr.engine.hooks.result_grid_hook import RESULT_NAME_KEY
 from dapfsr.registry import HOOKS, VISUALIZERS
 from dapfsr.structures import FaceSRDataSample
-from tiny_models import HR_SIZE, LR_SIZE, build_tiny_model
+from conftest import HR_SIZE, LR_SIZE
 
 
 def face_batch(n, with_gt=True):
@@ -24,7 +24,7 @@ def face_batch(n, with_gt=True):
 
 
 @pytest.mark.parametrize('with_gt', [True, False])
-def test_first_batch_of_test_and_val_runs_becomes_a_grid(tmp_path, with_gt):
+def test_first_batch_of_test_and_val_runs_becomes_a_grid(tmp_path, with_gt, build_tiny_model):
     model = build_tiny_model()
     batch = face_batch(3, with_gt)
     with torch.no_grad():
@@ -52,7 +52,7 @@ def test_first_batch_of_test_and_val_runs_becomes_a_grid(tmp_path, with_gt):
     assert abs(int(block[-1, -1, 2]) - int(pred[-1, -1, 2])) <= 1
 
 
-def test_grids_reach_tensorboard_under_their_names(tmp_path):
+def test_grids_reach_tensorboard_under_their_names(tmp_path, build_tiny_model):
     from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
     model = build_tiny_model()
     batch = face_batch(2)

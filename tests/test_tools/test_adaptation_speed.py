@@ -9,12 +9,12 @@ sys.path.insert(0, osp.join(osp.dirname(osp.dirname(osp.abspath(__file__))), 'te
 sys.path.insert(0, osp.join(osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))),
                             'tools', 'benchmarks'))
 import adaptation_speed  # noqa: E402
-from adaptation_helpers import build_tiny_model, damma_cfg, make_exemplars  # noqa: E402
+from adaptation_helpers import damma_cfg, make_exemplars  # noqa: E402
 
 from dapfsr.registry import ADAPTATIONS, MODELS  # noqa: E402
 
 
-def test_parts_cover_the_run_and_leave_the_adaptation_unchanged():
+def test_parts_cover_the_run_and_leave_the_adaptation_unchanged(build_tiny_model):
     exemplars = make_exemplars()
     plain = build_tiny_model()
     ADAPTATIONS.build(damma_cfg()).run(plain, exemplars, seed=0)

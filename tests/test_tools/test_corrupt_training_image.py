@@ -12,7 +12,7 @@ from mmengine.logging import MMLogger
 
 from dapfsr.datasets.transforms.loading import LoadFaceImage, UnreadableImageError
 from dapfsr.registry import DATASETS
-from tiny_models import HR_SIZE, LR_SIZE, TINY_MODEL
+from conftest import HR_SIZE, LR_SIZE, TINY_MODEL
 
 REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 PIPELINE = [dict(type='LoadFaceImage', key='gt', num_channels=3),

@@ -13,7 +13,7 @@ from skimage import data
 from dapfsr.adaptation import save_adapted_parameters
 from dapfsr.apis import init_model, super_resolve
 from dapfsr.utils.matlab_resize import matlab_imresize
-from tiny_models import LR_SIZE, TINY_MODEL, build_tiny_model
+from conftest import LR_SIZE, TINY_MODEL
 
 REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 DAMMA = dict(type='DAMMA', outer_iters=3, inner_iters=15, batch_size=4, lr_alpha=0.1, lr_phi=0.01,
@@ -40,7 +40,7 @@ def lfw_faces(n=12):
 
 
 @pytest.fixture
-def setup(tmp_path):
+def setup(tmp_path, build_tiny_model):
     """(config, source checkpoint, delta) of the tiny model; the delta changes the decoder's
     style modulation (DAMMA's phi) as an adaptation would."""
     config, source, delta = tmp_path / 'tiny.py', tmp_path / 'source.pth', tmp_path / 'delta.pth'
@@ -55,7 +55,7 @@ def setup(tmp_path):
     return str(config), str(source), str(delta)
 
 
-def test_delta_info_lists_source_schedule_and_size(setup, capsys):
+def test_delta_info_lists_source_schedule_and_size(setup, capsys, build_tiny_model):
     _, source, delta = setup
     delta_info.main([delta])
     out = capsys.readouterr().out
@@ -94,7 +94,7 @@ def test_delta_info_on_another_file_is_a_one_line_error(setup, capsys):
 
 @pytest.mark.parametrize('dtype', [torch.float32, torch.float16], ids=['fp32', 'fp16-source'])
 def test_merged_checkpoint_gives_exactly_the_output_of_the_delta_applied(setup, tmp_path, capsys,
-                                                                         dtype):
+                                                                         dtype, build_tiny_model):
     config, source, delta = setup
     if dtype == torch.float16:  # like the committed checkpoint: a float16 source
         state = {k: v.half() if v.is_floating_point() else v
@@ -125,7 +125,7 @@ def test_merged_checkpoint_gives_exactly_the_output_of_the_delta_applied(setup, 
         'state_dict'])
 
 
-def test_merge_refuses_another_source_and_overwriting(setup, tmp_path, capsys):
+def test_merge_refuses_another_source_and_overwriting(setup, tmp_path, capsys, build_tiny_model):
     config, source, delta = setup
     other = str(tmp_path / 'other.pth')
     torch.save(dict(state_dict=build_tiny_model(seed=1).state_dict()), other)

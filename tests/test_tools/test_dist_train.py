@@ -8,7 +8,7 @@ import sys
 import torch
 
 from dapfsr.utils.checkpoint import load_checkpoint_file
-from tiny_models import HR_SIZE, LR_SIZE, TINY_MODEL
+from conftest import HR_SIZE, LR_SIZE, TINY_MODEL
 
 REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 ITERS = 3

@@ -29,14 +29,15 @@ def test_bands_add_up_and_the_true_affine_beats_bicubic(tmp_path, yaleb_root):
     assert (tmp_path / 'decomposition.png').is_file()
 
 
-def test_exemplar_and_ceiling_rows_against_their_own_computation(tmp_path, yaleb_root, one_torch_thread):
+def test_exemplar_and_ceiling_rows_against_their_own_computation(tmp_path, yaleb_root, one_torch_thread,
+                                                                build_tiny_model):
     # a tiny DAP-FSR on two real Yale B splits (16 / 8 px), adapted by a short DAMMA
     import numpy as np
     import torch
     from mmengine.dataset import pseudo_collate
 
     sys.path.insert(0, osp.join(REPO_ROOT, 'tests', 'test_adaptation'))
-    from adaptation_helpers import HR_SIZE, LR_SIZE, TINY_MODEL, build_tiny_model, damma_cfg
+    from adaptation_helpers import HR_SIZE, LR_SIZE, TINY_MODEL, damma_cfg
 
     from dapfsr.adaptation import adapt
     from dapfsr.apis import init_model

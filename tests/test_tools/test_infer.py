@@ -13,7 +13,7 @@ import torch
 from mmengine.config import Config
 
 from dapfsr.adaptation import save_adapted_parameters
-from tiny_models import HR_SIZE, LR_SIZE, build_tiny_model
+from conftest import HR_SIZE, LR_SIZE
 
 REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 LR = (LR_SIZE, LR_SIZE)
@@ -36,10 +36,13 @@ def sr_shape(path):
     return cv2.imread(str(path)).shape
 
 
-TINY = build_tiny_model()  # the weights of the ``tiny`` checkpoint
+@pytest.fixture(scope='module')
+def tiny_net(build_tiny_model):
+    """The weights of the ``tiny`` checkpoint."""
+    return build_tiny_model()
 
 
-def assert_is_the_models_sr(sr_png, lr_png):
+def assert_is_the_models_sr(tiny_net, sr_png, lr_png):
     """The PNG infer.py wrote holds the tiny model's SR face of ``lr_png``, computed here
     without the tool's code: the file read with OpenCV (BGR -> RGB), scaled to [-1, 1],
     ``model(x, mode='tensor')``, back to [0, 255] (rounding: 1 level)."""
@@ -47,7 +50,7 @@ def assert_is_the_models_sr(sr_png, lr_png):
     assert bgr.shape[:2] == LR
     x = torch.from_numpy(bgr[..., ::-1].copy()).permute(2, 0, 1)[None].float() / 127.5 - 1
     with torch.no_grad():
-        sr = TINY(x, mode='tensor')[0].clamp(-1, 1)
+        sr = tiny_net(x, mode='tensor')[0].clamp(-1, 1)
     expected = ((sr + 1) * 127.5).round().permute(1, 2, 0).numpy().astype(int)
     written = cv2.imread(str(sr_png), cv2.IMREAD_UNCHANGED)
     assert written is not None and written.shape == (HR_SIZE, HR_SIZE, 3), sr_png
@@ -67,18 +70,18 @@ def test_refuses_an_output_folder_that_is_the_input_folder(tmp_path, capsys, tin
     assert tree(src) == ['a.png'] and (src / 'a.png').read_bytes() == before
 
 
-def test_inputs_differing_only_in_extension_get_distinct_outputs(tmp_path, capsys, tiny, run_infer):
+def test_inputs_differing_only_in_extension_get_distinct_outputs(tmp_path, capsys, tiny, run_infer, tiny_net):
     src, dst = tmp_path / 'lr', tmp_path / 'sr'
     write_faces(src, {'a.png': LR, 'a.jpg': LR})
     code, out, _ = run_infer(capsys, *tiny, src, dst)
     assert code == 0 and 'wrote 2 of 2 faces' in out
     assert tree(dst) == ['a.jpg.png', 'a.png.png']
-    assert_is_the_models_sr(dst / 'a.jpg.png', src / 'a.jpg')
-    assert_is_the_models_sr(dst / 'a.png.png', src / 'a.png')
+    assert_is_the_models_sr(tiny_net, dst / 'a.jpg.png', src / 'a.jpg')
+    assert_is_the_models_sr(tiny_net, dst / 'a.png.png', src / 'a.png')
 
 
 def test_failed_writes_are_not_counted_and_never_leave_a_partial_file(tmp_path, capsys, monkeypatch,
-                                                                      tiny, run_infer):
+                                                                      tiny, run_infer, tiny_net):
     src, dst = tmp_path / 'lr', tmp_path / 'sr'
     write_faces(src, {'a.png': LR, 'b.png': LR})
     for taken in ('a.png', 'a.png.png'):  # the output name (old and new rule) is a folder
@@ -87,7 +90,7 @@ def test_failed_writes_are_not_counted_and_never_leave_a_partial_file(tmp_path, 
     assert code == 1 and 'wrote 1 of 2 faces' in out
     assert '  a.png: not written: [Errno 21] Is a directory' in err
     assert sorted(os.listdir(dst)) == ['a.png', 'a.png.png', 'b.png.png']  # no temporary file
-    assert_is_the_models_sr(dst / 'b.png.png', src / 'b.png')
+    assert_is_the_models_sr(tiny_net, dst / 'b.png.png', src / 'b.png')
 
     def killed(*args):
         raise KeyboardInterrupt
@@ -112,7 +115,7 @@ def test_rejects_bad_arguments(tmp_path, capsys, monkeypatch, tiny, argv, messag
     assert not (tmp_path / 'sr').exists()
 
 
-def test_partial_failure_exits_1_and_names_each_failed_file(tmp_path, capsys, tiny, run_infer):
+def test_partial_failure_exits_1_and_names_each_failed_file(tmp_path, capsys, tiny, run_infer, tiny_net):
     src, dst = tmp_path / 'lr', tmp_path / 'sr'
     write_faces(src, {'a.png': LR, 'b.jpg': LR, 'c.png': LR})
     (src / 'broken.png').write_bytes(b'not an image')
@@ -125,17 +128,17 @@ def test_partial_failure_exits_1_and_names_each_failed_file(tmp_path, capsys, ti
     assert failures[2].startswith('  empty.jpg: not read: cannot decode image ')
     assert tree(dst) == ['a.png.png', 'b.jpg.png', 'c.png.png']
     for name in ('a.png', 'b.jpg', 'c.png'):  # batches of 2 around the failed ones: in order
-        assert_is_the_models_sr(dst / f'{name}.png', src / name)
+        assert_is_the_models_sr(tiny_net, dst / f'{name}.png', src / name)
 
 
-def test_warns_about_inputs_not_at_the_lr_size(tmp_path, capsys, tiny, run_infer):
+def test_warns_about_inputs_not_at_the_lr_size(tmp_path, capsys, tiny, run_infer, tiny_net):
     src, dst = tmp_path / 'lr', tmp_path / 'sr'
     write_faces(src, {'ok.png': LR, 'wide.png': (LR_SIZE, LR_SIZE + 3), 'big.png': (64, 64),
                       'small.png': (LR_SIZE // 2, LR_SIZE // 2)})
     code, _, err = run_infer(capsys, *tiny, src, dst)
     assert code == 0 and len(tree(dst)) == 4
     assert all(sr_shape(dst / name) == (HR_SIZE, HR_SIZE, 3) for name in tree(dst))
-    assert_is_the_models_sr(dst / 'ok.png.png', src / 'ok.png')
+    assert_is_the_models_sr(tiny_net, dst / 'ok.png.png', src / 'ok.png')
     lr, lines = f"the model's {LR_SIZE}x{LR_SIZE} LR size", err.splitlines()
     assert (f'warning: 1 inputs are not square: resizing them to {lr} loses their aspect ratio: '
             f'wide.png ({LR_SIZE + 3}x{LR_SIZE})') in lines
@@ -174,7 +177,7 @@ def test_help_documents_every_argument_and_the_committed_model(capsys, infer, ru
         assert action.help and ''.join(action.help.split()) in ''.join(out.split())
 
 
-def test_recursive_mirrors_subfolders_and_non_images_are_reported(tmp_path, capsys, tiny, run_infer):
+def test_recursive_mirrors_subfolders_and_non_images_are_reported(tmp_path, capsys, tiny, run_infer, tiny_net):
     src = tmp_path / 'lr'
     write_faces(src, {'a.png': LR, 'sub/b.png': LR, 'sub/deeper/c.jpg': LR})
     (src / 'anim.gif').write_bytes(b'GIF89a')
@@ -190,10 +193,10 @@ def test_recursive_mirrors_subfolders_and_non_images_are_reported(tmp_path, caps
         assert code == 0 and 'wrote 3 of 3 faces' in out and 'did not read' not in err
         assert tree(src / 'deep') == ['a.png.png', 'sub/b.png.png', 'sub/deeper/c.jpg.png']
     for name in ('a.png', 'sub/b.png', 'sub/deeper/c.jpg'):
-        assert_is_the_models_sr(src / 'deep' / f'{name}.png', src / name)
+        assert_is_the_models_sr(tiny_net, src / 'deep' / f'{name}.png', src / name)
 
 
-def test_loading_errors_are_one_line_messages(tmp_path, capsys, tiny, run_infer):
+def test_loading_errors_are_one_line_messages(tmp_path, capsys, tiny, run_infer, build_tiny_model):
     config, checkpoint = tiny
     src = tmp_path / 'lr'
     write_faces(src, {'a.png': LR})

@@ -6,7 +6,7 @@ import torch
 from skimage import data
 
 from dapfsr.apis.photo import demo_photo
-from tiny_models import HR_SIZE, LR_SIZE, build_tiny_model
+from conftest import HR_SIZE, LR_SIZE
 
 
 def imwrite(path, img):
@@ -52,7 +52,7 @@ def test_folder_of_photos_crops_and_broken_files(tmp_path, capsys, tiny, run_inf
     assert cv2.imread(str(tmp_path / 'crops' / 'astronaut.jpg.png')).shape == (HR_SIZE, HR_SIZE, 3)
 
 
-def test_photos_with_an_adapted_model_and_gray_output(tmp_path, capsys, tiny, run_infer):
+def test_photos_with_an_adapted_model_and_gray_output(tmp_path, capsys, tiny, run_infer, build_tiny_model):
     from dapfsr.adaptation import save_adapted_parameters
     config, checkpoint = tiny
     model = build_tiny_model()

@@ -7,7 +7,6 @@ import numpy as np
 import pytest
 import torch
 
-from tiny_models import build_tiny_model
 
 sys.path.insert(0, osp.join(osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))),
                             'tools', 'analysis'))
@@ -23,7 +22,7 @@ def set_rotation(istn, degrees):
                                                math.cos(t), 0.]))
 
 
-def test_rotations_of_all_istns_compose():
+def test_rotations_of_all_istns_compose(build_tiny_model):
     encoder = build_tiny_model().encoder  # ISTNs at positions 0 and 1
     lr = torch.rand(3, 3, 8, 8) * 2 - 1
     with torch.no_grad():

@@ -13,7 +13,7 @@ from skimage import data
 from dapfsr.adaptation import save_adapted_parameters
 from dapfsr.apis import init_model, super_resolve
 from dapfsr.utils.matlab_resize import matlab_imresize
-from tiny_models import HR_SIZE, LR_SIZE, TINY_MODEL, build_tiny_model
+from conftest import HR_SIZE, LR_SIZE, TINY_MODEL
 
 REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 spec = importlib.util.spec_from_file_location(
@@ -23,7 +23,7 @@ spec.loader.exec_module(pytorch2onnx)
 
 
 @pytest.fixture(scope='module')
-def exported(tmp_path_factory):
+def exported(tmp_path_factory, build_tiny_model):
     """Source and adapted (gray-output config) exports of the tiny model, with their files."""
     folder = tmp_path_factory.mktemp('onnx')
     config, gray_config = folder / 'tiny.py', folder / 'tiny_gray.py'

@@ -4,17 +4,16 @@ from skimage import data
 
 from dapfsr.apis.photo import demo_photo, super_resolve_photo
 from dapfsr.visualization import compare_panel
-from photo_fixtures import tiny_model
-from tiny_models import HR_SIZE, LR_SIZE
+from conftest import HR_SIZE, LR_SIZE
 
 
-def test_photo_without_a_face_has_no_comparison():
+def test_photo_without_a_face_has_no_comparison(tiny_model):
     img = data.coffee()
     result = super_resolve_photo(tiny_model(), img)
     assert result.faces == [] and compare_panel(img, result) is None
 
 
-def test_comparison_is_one_row_of_three_labelled_tiles_per_face():
+def test_comparison_is_one_row_of_three_labelled_tiles_per_face(tiny_model):
     img = demo_photo(face_size=24)
     result = super_resolve_photo(tiny_model(), img, scale=HR_SIZE / LR_SIZE, large_faces=True)
     assert len(result.faces) == 1

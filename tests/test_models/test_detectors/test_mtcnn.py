@@ -6,7 +6,6 @@ import pytest
 from skimage import data
 
 from dapfsr.models.detectors import MTCNN, mtcnn
-from photo_fixtures import astronaut_reference, detector  # noqa: F401 (fixtures)
 
 
 @pytest.mark.parametrize('face_size', [12, 16, 24, 48])

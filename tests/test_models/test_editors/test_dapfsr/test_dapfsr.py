@@ -9,7 +9,7 @@ from mmengine.optim import OptimWrapper
 
 from dapfsr.registry import DATASETS, MODELS
 from dapfsr.structures import FaceSRDataSample
-from tiny_models import TINY_DECODER, TINY_ENCODER, TINY_PERCEPTUAL
+from conftest import TINY_DECODER, TINY_ENCODER, TINY_PERCEPTUAL
 
 
 def tiny_model(**kwargs):

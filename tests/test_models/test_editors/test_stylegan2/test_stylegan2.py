@@ -17,7 +17,7 @@ from dapfsr.models.editors.stylegan2 import (StyleGANDecoder, build_decoder_from
                                     load_stylegan2_checkpoint)
 from dapfsr.registry import MODELS
 from dapfsr.utils import load_checkpoint_file, load_model_weights
-from tiny_models import TINY_MODEL
+from conftest import TINY_MODEL
 
 REPO = osp.join(osp.dirname(__file__), '..', '..', '..', '..')
 _spec = importlib.util.spec_from_file_location(

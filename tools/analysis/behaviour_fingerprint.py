@@ -106,7 +106,7 @@ def digest_folder(root):
     for folder, _, files in os.walk(root):
         for name in files:
             rel = osp.relpath(osp.join(folder, name), root)
-            if not rel.startswith('logs') and '/vis_data/' not in rel and '/20' not in rel:
+            if rel != 'digest.json' and not rel.startswith('logs') and '/vis_data/' not in rel and '/20' not in rel:
                 digest = digest_file(osp.join(folder, name))
                 if digest is not None:
                     found[rel] = digest
@@ -166,8 +166,9 @@ def run(out, repo):
                           stdout=subprocess.DEVNULL)
     with open(configs_file) as f:
         configs = json.load(f)
+    digest = dict(outputs=digest_folder(out), configs=configs)
     with open(osp.join(out, 'digest.json'), 'w') as f:
-        json.dump(dict(outputs=digest_folder(out), configs=configs), f, indent=1, sort_keys=True)
+        json.dump(digest, f, indent=1, sort_keys=True)
     print(f'-> {osp.join(out, "digest.json")}')
 
 

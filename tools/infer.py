@@ -22,8 +22,8 @@ from mmengine.config import DictAction
 from tqdm import tqdm
 
 from dapfsr.apis import init_model, plan_folder, super_resolve_folder
-from dapfsr.apis.folder import IMAGE_EXTENSIONS
 from dapfsr.apis.photo import CROP_MAX_FACTOR
+from dapfsr.datasets.base_face_dataset import IMAGE_EXTENSIONS
 from dapfsr.models.detectors import DetectorUnavailable
 from dapfsr.utils.checkpoint import checkpoint_keys
 from dapfsr.utils.config import ConfigKeyError, load_config

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 
 import cv2
 
+from dapfsr.datasets.base_face_dataset import IMAGE_EXTENSIONS
 from dapfsr.datasets.transforms.loading import read_image
 from dapfsr.models.detectors import MTCNN
 from dapfsr.utils.fileio import as_uint8, write_image
@@ -29,8 +30,6 @@ from dapfsr.utils.user_errors import InputError
 from dapfsr.visualization.compare import compare_panel
 from .inference import lr_size_of, prepare_lr_face, super_resolve
 from .photo import CROP_MAX_FACTOR, PHOTO_MIN_FACTOR, super_resolve_photo
-
-IMAGE_EXTENSIONS = ('.png', '.jpg', '.jpeg', '.bmp', '.pgm', '.ppm', '.tif', '.tiff', '.webp')
 
 
 def _file_id(path):

@@ -8,7 +8,7 @@ from mmengine.dataset import BaseDataset
 from dapfsr.registry import TRANSFORMS
 from dapfsr.utils.user_errors import InputError, did_you_mean
 
-IMAGE_EXTENSIONS = ('.jpg', '.jpeg', '.png', '.bmp', '.pgm', '.ppm', '.tif', '.tiff', '.webp')
+IMAGE_EXTENSIONS = ('.png', '.jpg', '.jpeg', '.bmp', '.pgm', '.ppm', '.tif', '.tiff', '.webp')
 
 
 def as_name_list(value, name):

@@ -41,6 +41,7 @@ import re
 
 import yaml
 
+from .fileio import atomic_write
 from .user_errors import InputError
 
 DATASETS = ('CelebA-HQ test', 'CelebA-HQ test, mirrored', 'CelebA-HQ test, degraded LR',
@@ -298,25 +299,25 @@ def render_text(text, root='.', models=None, where='text'):
     return MARKED_TABLE.sub(render, text)
 
 
-def marked_documents(root='.'):
-    """The Markdown files (relative to ``root``) that hold a marked table."""
+def documents(root='.'):
+    """The Markdown files (relative to ``root``) that may hold a marked table."""
     paths = ['README.md'] + sorted(glob.glob('docs/*.md', root_dir=root)) + sorted(
         glob.glob('configs/*/README.md', root_dir=root))
-    return [p for p in paths if osp.isfile(osp.join(root, p))
-            and MARKED_TABLE.search(open(osp.join(root, p), encoding='utf-8').read())]
+    return [p for p in paths if osp.isfile(osp.join(root, p))]
 
 
 def render_documents(root='.', write=True):
-    """Render every marked table; the documents whose tables changed (written if ``write``)."""
+    """Render every marked table; the documents whose tables changed (written if ``write``,
+    through :func:`~dapfsr.utils.fileio.atomic_write`)."""
     models = load_models(root)
     changed = []
-    for path in marked_documents(root):
+    for path in documents(root):
         with open(osp.join(root, path), encoding='utf-8') as f:
             text = f.read()
-        new = render_text(text, root, models, where=path)
+        new = render_text(text, root, models, where=path)  # a document without markers: as it was
         if new != text:
             changed.append(path)
             if write:
-                with open(osp.join(root, path), 'w', encoding='utf-8') as f:
-                    f.write(new)
+                with atomic_write(osp.join(root, path), 'wb') as f:
+                    f.write(new.encode('utf-8'))
     return changed

@@ -24,7 +24,9 @@ import sys
 
 import numpy as np
 
-PROJECT_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+from dapfsr.utils.checkpoint import load_checkpoint_file
+from dapfsr.utils.project_paths import PROJECT_ROOT
+
 MODEL = 'configs/dapfsr/dapfsr_small_17k_celeba-hq.py'
 ONE_SHOT = 'configs/dapfsr/dapfsr_small_17k_celeba-hq2yaleb_damma-3x5_lr-consistent.py'
 CKPT = 'checkpoints/dapfsr_small_celebahq.pth'
@@ -87,7 +89,7 @@ def digest_file(path):
             elif isinstance(value, dict):
                 for k in sorted(value, key=str):
                     walk(value[k], f'{key}/{k}')
-        walk(torch.load(path, map_location='cpu', weights_only=True))
+        walk(load_checkpoint_file(path))
     elif path.endswith('.onnx'):
         import onnxruntime as ort
         session = ort.InferenceSession(path, providers=['CPUExecutionProvider'])

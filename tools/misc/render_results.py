@@ -8,13 +8,11 @@ Each method's numbers are written once, in ``configs/<method>/metafile.yml`` (th
 ``<!-- results: end -->`` are rendered from them, the text around them is hand-written.
 """
 import argparse
-import os.path as osp
 import sys
 
 from dapfsr.utils import exit_on_user_error
 from dapfsr.utils.metafile import render_documents
-
-PROJECT_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+from dapfsr.utils.project_paths import PROJECT_ROOT
 
 
 @exit_on_user_error

@@ -17,8 +17,8 @@ from dapfsr.models.editors.cpgan.cpgan import landmark_heatmaps, style_loss
 from dapfsr.models.losses import LeastSquaresGANLoss
 from dapfsr.registry import MODELS, PARAM_SCHEDULERS
 from dapfsr.structures import FaceSRDataSample
+from conftest import REPO_ROOT
 
-REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))))
 SMALL = osp.join(REPO_ROOT, 'configs', 'cpgan', 'cpgan_small_10k_celeba-hq.py')
 PAPER = osp.join(REPO_ROOT, 'configs', 'cpgan', 'cpgan_paper_200k_celeba.py')
 TINY_GENERATOR = dict(type='CPGANGenerator', upscale_factor=4, channels=16, mid_channels=16,

@@ -9,7 +9,7 @@ from mmengine.optim import OptimWrapper
 
 from dapfsr.registry import DATASETS, MODELS
 from dapfsr.structures import FaceSRDataSample
-from conftest import TINY_DECODER, TINY_ENCODER, TINY_PERCEPTUAL
+from conftest import REPO_ROOT, TINY_DECODER, TINY_ENCODER, TINY_PERCEPTUAL
 
 
 def tiny_model(**kwargs):
@@ -157,7 +157,7 @@ def test_a_wrong_decoder_checkpoint_names_the_file(tmp_path):
         tiny_model(decoder_checkpoint=str(tmp_path / 'no_such.pth'))
 
 
-CONFIG_DIR = osp.join(osp.dirname(__file__), '..', '..', '..', '..', 'configs', 'dapfsr')
+CONFIG_DIR = osp.join(REPO_ROOT, 'configs', 'dapfsr')
 TABLE2_ROWS = {  # row: (multi_scale, istn_positions, offset_scale)
     'baseline': (False, (), False), 'a-multiscale': (True, (), False),
     'b-istn': (True, (0, 1, 2), False), 'c-offset': (True, (0, 1, 2), True)}

@@ -16,8 +16,8 @@ from dapfsr.models.editors.mtdn.mtdn import SimilaritySTN, balance_updates
 from dapfsr.utils.checkpoint import load_checkpoint_file
 from dapfsr.registry import MODELS, PARAM_SCHEDULERS
 from dapfsr.structures import FaceSRDataSample
+from conftest import REPO_ROOT
 
-REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))))
 CONFIGS = osp.join(REPO_ROOT, 'configs', 'mtdn')
 SMALL = osp.join(CONFIGS, 'mtdn_small_2k_celeba-hq.py')
 PAPER = osp.join(CONFIGS, 'mtdn_paper_100k_celeba.py')

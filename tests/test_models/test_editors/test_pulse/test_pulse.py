@@ -16,9 +16,8 @@ from dapfsr.registry import MODELS
 from dapfsr.structures import FaceSRDataSample
 from dapfsr.utils.checkpoint import checkpoint_keys
 from dapfsr.utils.matlab_resize import imresize
-from conftest import TINY_DECODER
+from conftest import REPO_ROOT, TINY_DECODER
 
-REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))))
 CONFIGS = sorted(glob.glob(osp.join(REPO_ROOT, 'configs', 'pulse', '*.py')))
 SMALL = 'configs/pulse/pulse_small_100_celeba-hq.py'
 

@@ -14,8 +14,8 @@ from dapfsr.models.archs import feature_statistics
 from dapfsr.models.archs.adain import AdaINDecoder, adaptive_instance_norm
 from dapfsr.registry import DATASETS, MODELS, PARAM_SCHEDULERS
 from dapfsr.utils import load_model_weights
+from conftest import REPO_ROOT
 
-REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))))
 SMALL = osp.join(REPO_ROOT, 'configs', 'rain', 'rain_small_20k_celeba-hq.py')
 PAPER = osp.join(REPO_ROOT, 'configs', 'rain', 'rain_paper_160k_celeba.py')
 SMALL_LAYOUT = ((40, 16), 'U', (16, 8), 'U', (8, 8), 'U', (8, 3))

@@ -17,9 +17,8 @@ from dapfsr.models.editors.stylegan2 import (StyleGANDecoder, build_decoder_from
                                     load_stylegan2_checkpoint)
 from dapfsr.registry import MODELS
 from dapfsr.utils import load_checkpoint_file, load_model_weights
-from conftest import TINY_MODEL
+from conftest import REPO_ROOT as REPO, TINY_MODEL
 
-REPO = osp.join(osp.dirname(__file__), '..', '..', '..', '..')
 _spec = importlib.util.spec_from_file_location(
     'publish_model', osp.join(REPO, 'tools', 'model_converters', 'publish_model.py'))
 publish_model = importlib.util.module_from_spec(_spec)

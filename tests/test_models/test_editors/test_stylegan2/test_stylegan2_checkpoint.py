@@ -11,9 +11,9 @@ import torch
 from dapfsr.models.editors.stylegan2 import (StyleGANDecoder, convert_stylegan2_state_dict,
                                     detect_stylegan2_layout, select_generator_state)
 from dapfsr.utils import load_checkpoint_file
+from conftest import REPO_ROOT as REPO
 
-DATA = osp.join(osp.dirname(__file__), '..', '..', '..', 'data', 'stylegan2')
-REPO = osp.join(osp.dirname(__file__), '..', '..', '..', '..')
+DATA = osp.join(REPO, 'tests', 'data', 'stylegan2')
 
 
 def reference(name):

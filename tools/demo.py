@@ -39,12 +39,12 @@ import subprocess
 import sys
 import time
 
-import cv2
 import numpy as np
 
 from mmengine.runner import find_latest_checkpoint
 
 from dapfsr.evaluation.results_table import write_results
+from dapfsr.utils.fileio import write_image
 
 REPO_ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 CONFIGS = osp.join(REPO_ROOT, 'configs', 'demo')
@@ -76,20 +76,16 @@ def relight(face, side):
     return np.clip(face * (0.15 + 0.85 * ramp[None, :]), 0, 1) ** 1.6
 
 
-def write_face(path, face):
-    cv2.imwrite(path, (np.clip(face, 0, 1) * 255).round().astype(np.uint8))
-
-
 def prepare_offline_data(root):
     from skimage.data import lfw_subset
     faces = lfw_subset()[:100]  # the first 100 images are faces, the rest are not
     os.makedirs(osp.join(root, 'source'), exist_ok=True)
     for i, face in enumerate(faces[:80]):
-        write_face(osp.join(root, 'source', f'lfw{i:03d}.png'), face)
+        write_image(osp.join(root, 'source', f'lfw{i:03d}.png'), face)
     for side in ('left', 'right'):
         os.makedirs(osp.join(root, 'target', f'light_{side}'), exist_ok=True)
         for i, face in enumerate(faces[80:], 80):
-            write_face(osp.join(root, 'target', f'light_{side}', f'lfw{i:03d}.png'), relight(face, side))
+            write_image(osp.join(root, 'target', f'light_{side}', f'lfw{i:03d}.png'), relight(face, side))
     return 'LFW (scikit-image) -> LFW under synthetic side light'
 
 
